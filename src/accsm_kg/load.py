@@ -1,0 +1,242 @@
+"""Load the ontology, the data and the shapes into one in-memory knowledge graph.
+
+Parsing is local only: files are read from disk, decoded as UTF-8 and handed to rdflib's
+Turtle/TriG/N-Triples/N-Quads parsers, none of which fetch anything. Files that declare a
+``<!DOCTYPE`` or ``<!ENTITY`` are refused before parsing (entity-expansion bombs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from accsm_kg.namespaces import ONTOLOGY_GRAPH, bind_prefixes
+from accsm_kg.resources import asset_files
+
+#: rdflib parser name for each accepted file extension.
+FORMATS: dict[str, str] = {
+    ".trig": "trig",
+    ".ttl": "turtle",
+    ".nq": "nquads",
+    ".nt": "nt",
+}
+_LINE_BASED = {"nquads", "nt"}
+_FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_LINE_IN_TEXT = re.compile(r"\bat line (\d+)")
+_WHY_IN_TEXT = re.compile(r"Bad syntax \((.*)\) at \^ in:", re.DOTALL)
+
+
+class LoadError(Exception):
+    """A file could not be used: missing, wrong kind, refused or not parseable."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else f"{self.path}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class KnowledgeGraph:
+    """The loaded graph, handed from stage to stage; treat it as read-only.
+
+    ``dataset`` holds the ontology in the named graph ``g:ontology`` and every data quad in
+    the named graph it had in its file. ``shapes`` is kept apart so it never mixes with data.
+    """
+
+    dataset: Dataset
+    shapes: Graph
+    files: list[Path] = field(default_factory=list)
+
+    def ontology_graph(self) -> Graph:
+        """The ontology's named graph (a live view onto ``dataset``)."""
+        return self.dataset.graph(ONTOLOGY_GRAPH)
+
+    def data_graph_ids(self) -> list[URIRef]:
+        """Identifiers of all non-empty data graphs (the default graph only if non-empty)."""
+        ids = []
+        for graph in self.dataset.graphs():
+            if graph.identifier == ONTOLOGY_GRAPH or len(graph) == 0:
+                continue
+            ids.append(graph.identifier)
+        return sorted(ids, key=str)
+
+    def data_graphs(self) -> Iterator[Graph]:
+        """Each data graph as a live view onto ``dataset``."""
+        for identifier in self.data_graph_ids():
+            yield self.dataset.graph(identifier)
+
+    def data_graph(self) -> Graph:
+        """A new plain Graph with the triples of all data graphs (not the ontology)."""
+        union = bind_prefixes(Graph())
+        for graph in self.data_graphs():
+            union += graph
+        return union
+
+    def union_graph(self) -> Graph:
+        """A new plain Graph with all triples: ontology plus data."""
+        union = self.data_graph()
+        union += self.ontology_graph()
+        return union
+
+
+def rdf_format(path: Path) -> str:
+    """The rdflib parser name for ``path``'s extension, or LoadError."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        accepted = ", ".join(FORMATS)
+        raise LoadError(path, f"unsupported file extension {path.suffix!r} (accepted: {accepted})")
+    return fmt
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(path, "no such file") from None
+    except IsADirectoryError:
+        raise LoadError(path, "is a directory, not a file") from None
+    except OSError as exc:
+        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from None
+    forbidden = _FORBIDDEN.search(raw)
+    if forbidden:
+        line = raw.count(b"\n", 0, forbidden.start()) + 1
+        word = forbidden.group(1).decode().upper()
+        raise LoadError(path, f"refusing a file that declares <!{word} (XML entities)", line)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise LoadError(path, "not valid UTF-8", line) from None
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _parses(text: str, fmt: str) -> bool:
+    try:
+        Dataset().parse(data=text, format=fmt)
+    except Exception:
+        return False
+    return True
+
+
+def _first_bad_line(text: str, fmt: str) -> int | None:
+    """Line number of the first unparseable line of an N-Triples/N-Quads text.
+
+    rdflib's line-based parsers do not say where they failed; lines are independent, so a
+    prefix of the file fails exactly when it contains a bad line: bisect on prefixes.
+    """
+    lines = text.splitlines(keepends=True)
+    if _parses(text, fmt):
+        return None
+    low, high = 1, len(lines)  # the shortest failing prefix has `high` lines
+    while low < high:
+        middle = (low + high) // 2
+        if _parses("".join(lines[:middle]), fmt):
+            low = middle + 1
+        else:
+            high = middle
+    return high
+
+
+def _parse_error(path: Path, text: str, fmt: str, exc: Exception) -> LoadError:
+    message = str(exc)
+    found = _LINE_IN_TEXT.search(message)
+    line = int(found.group(1)) if found else None
+    why = _WHY_IN_TEXT.search(message)
+    if why:
+        message = why.group(1)
+    elif fmt in _LINE_BASED:
+        line = _first_bad_line(text, fmt)
+        if message.startswith("Invalid line"):
+            message = "not a valid " + ("N-Quads" if fmt == "nquads" else "N-Triples") + " line"
+    return LoadError(path, _one_line(message) or type(exc).__name__, line)
+
+
+def parse_file(path: Path | str) -> Dataset:
+    """Parse one RDF file into a new Dataset; the format follows the extension.
+
+    Turtle and N-Triples have no graph names: their triples are put in a named graph whose
+    name is the file's ``file:`` IRI, so every triple of a loaded file sits in a named graph.
+    """
+    path = Path(path)
+    fmt = rdf_format(path)
+    text = _read_text(path)
+    file_iri = path.resolve().as_uri()
+    dataset = Dataset()
+    target: Graph = dataset if fmt in {"trig", "nquads"} else dataset.graph(URIRef(file_iri))
+    try:
+        target.parse(data=text, format=fmt, publicID=file_iri)
+    except Exception as exc:  # any parser failure means the file is unusable
+        raise _parse_error(path, text, fmt, exc) from exc
+    return dataset
+
+
+def _parse_graph(path: Path) -> Graph:
+    """Parse a plain Turtle file (ontology, shapes) into a new Graph."""
+    if rdf_format(path) != "turtle":
+        raise LoadError(path, "expected a Turtle (.ttl) file")
+    graph = Graph()
+    for quad_graph in parse_file(path).graphs():
+        graph += quad_graph
+    return graph
+
+
+def _merge(target: Dataset, source: Dataset, path: Path) -> None:
+    for graph in source.graphs():
+        if len(graph) == 0:
+            continue
+        if graph.identifier == ONTOLOGY_GRAPH:
+            raise LoadError(path, f"the graph name <{ONTOLOGY_GRAPH}> is reserved for the ontology")
+        merged = target.graph(graph.identifier)
+        merged += graph
+
+
+def load_knowledge_graph(
+    extra_files: Iterable[Path | str] = (), *, root: Path | str | None = None
+) -> KnowledgeGraph:
+    """Load ontology/*.ttl, data/*.trig, shapes/*.ttl plus ``extra_files`` (data).
+
+    ``root`` is a folder holding ontology/, data/ and shapes/ to use instead of the packaged
+    ones (for a working copy or a test fixture). Raises LoadError for any unusable file.
+    """
+    dataset = bind_prefixes(Dataset())
+    shapes = bind_prefixes(Graph())
+    loaded: list[Path] = []
+
+    ontology = dataset.graph(ONTOLOGY_GRAPH)
+    for path in asset_files("ontology", "*.ttl", root):
+        ontology += _parse_graph(path)
+        loaded.append(path)
+
+    extras = [Path(p) for p in extra_files]
+    for path in extras:  # fail fast on a bad name before parsing anything large
+        rdf_format(path)
+        if not path.is_file():
+            raise LoadError(path, "no such file" if not path.exists() else "not a regular file")
+    for path in [*asset_files("data", "*.trig", root), *extras]:
+        _merge(dataset, parse_file(path), path)
+        loaded.append(path)
+
+    for path in asset_files("shapes", "*.ttl", root):
+        shapes += _parse_graph(path)
+        loaded.append(path)
+
+    return KnowledgeGraph(dataset=dataset, shapes=shapes, files=loaded)
+
+
+def default_graph_triples(kg: KnowledgeGraph) -> int:
+    """Triples in the dataset's default graph (the data files should leave it empty)."""
+    return len(kg.dataset.graph(DATASET_DEFAULT_GRAPH_ID))
