@@ -1,0 +1,271 @@
+"""Validate the loaded knowledge graph against the SHACL shapes with pyshacl.
+
+The data graph handed to pyshacl is the union of the data graphs; the ontology goes in as
+``ont_graph`` so that its rdfs:subClassOf axioms count for sh:targetClass. No inference is
+run and warnings do not make the graph fail.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+import pyshacl
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from accsm_kg.labels import label
+from accsm_kg.load import KnowledgeGraph
+from accsm_kg.namespaces import ONTOLOGY_GRAPH, bind_prefixes, curie
+from accsm_kg.provenance import describe_graph, graphs_with_subject
+
+FORMATS = ("text", "turtle", "json")
+_SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+_SPARQL_PROPERTIES = (SH.select, SH.ask, SH.construct, SH.update)
+# SPARQL that could reach the network (or the file system) from inside a shape.
+_FETCHING_SPARQL = re.compile(r"\bSERVICE\b|\bLOAD\b|\bFROM\s+(NAMED\s+)?<", re.IGNORECASE)
+
+
+class ValidationError(Exception):
+    """Validation could not be carried out (broken shapes, a pyshacl Validation Failure)."""
+
+
+@dataclass
+class Result:
+    """One SHACL validation result, with what a person needs to find and fix it."""
+
+    focus_node: Node
+    focus_label: str | None
+    path: str | None
+    value: Node | None
+    message: str
+    severity: str
+    source_shape: str
+    source_passages: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    results: list[Result]
+    graph: Graph
+
+    @property
+    def violations(self) -> list[Result]:
+        """Results that make the graph wrong (any severity other than Warning or Info)."""
+        return [r for r in self.results if r.severity not in {"Warning", "Info"}]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+def check_shapes_offline(shapes: Graph) -> None:
+    """Refuse shapes whose SPARQL could fetch from elsewhere (SERVICE, LOAD, FROM <…>)."""
+    for prop in _SPARQL_PROPERTIES:
+        for shape, text in shapes.subject_objects(prop):
+            if _FETCHING_SPARQL.search(str(text)):
+                raise ValidationError(
+                    f"shape {curie(shape)}: SPARQL with SERVICE, LOAD or FROM is not allowed"
+                )
+
+
+def validate(kg: KnowledgeGraph) -> Report:
+    """Validate ``kg``'s data against its shapes; ValidationError if that cannot be done."""
+    check_shapes_offline(kg.shapes)
+    ontology = Graph()
+    ontology += kg.ontology_graph()
+    try:
+        pyshacl_conforms, report_graph, text = pyshacl.validate(
+            kg.data_graph(),
+            shacl_graph=kg.shapes,
+            ont_graph=ontology,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            do_owl_imports=False,
+        )
+    except ReportableRuntimeError as exc:
+        raise ValidationError(_one_line(str(exc))) from exc
+    if isinstance(report_graph, BaseException) or "Validation Failure" in str(text):
+        raise ValidationError(_one_line(str(text)))
+    bind_prefixes(report_graph)
+    report = Report(results=_read_results(kg, report_graph), graph=report_graph)
+    if not pyshacl_conforms and report.conforms:
+        raise ValidationError(
+            "the validator reported non-conformance without a violation: " + _one_line(text)
+        )
+    return report
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _pick_message(graph: Graph, result: Node) -> str | None:
+    messages = [m for m in graph.objects(result, SH.resultMessage) if isinstance(m, Literal)]
+    for wanted in (lambda m: m.language == "en", lambda m: m.language is None, lambda m: True):
+        chosen = sorted(str(m) for m in messages if wanted(m))
+        if chosen:
+            return chosen[0]
+    return None
+
+
+def render_path(graph: Graph, path: Node | None) -> str | None:
+    """A SHACL property path in SPARQL-like notation (``skos:prefLabel``, ``^org:member``)."""
+    if path is None:
+        return None
+    if isinstance(path, URIRef):
+        return curie(path)
+    if (path, RDF.first, None) in graph:
+        return "/".join(render_path(graph, p) or "?" for p in graph.items(path))
+    for prop, pattern in (
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrMorePath, "({})*"),
+        (SH.oneOrMorePath, "({})+"),
+        (SH.zeroOrOnePath, "({})?"),
+    ):
+        inner = graph.value(path, prop)
+        if inner is not None:
+            return pattern.format(render_path(graph, inner))
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(render_path(graph, p) or "?" for p in graph.items(alternatives)) + ")"
+    return "[complex path]"
+
+
+def _render_shape(kg: KnowledgeGraph, shape: Node | None) -> str:
+    if shape is None:
+        return "?"
+    if isinstance(shape, URIRef):
+        return curie(shape)
+    parent = kg.shapes.value(predicate=SH.property, object=shape)
+    path = render_path(kg.shapes, kg.shapes.value(shape, SH.path))
+    if parent is not None:
+        return f"{curie(parent)} (property {path})"
+    return f"[anonymous shape{' on ' + path if path else ''}]"
+
+
+def _read_results(kg: KnowledgeGraph, report_graph: Graph) -> list[Result]:
+    union = kg.union_graph()
+    passages_of: dict[Node, list[tuple[str, str]]] = {}
+    results = []
+    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+        focus = report_graph.value(node, SH.focusNode)
+        severity_node = report_graph.value(node, SH.resultSeverity)
+        severity = str(severity_node).removeprefix(str(SH)) if severity_node else "Violation"
+        component = report_graph.value(node, SH.sourceConstraintComponent)
+        message = _pick_message(report_graph, node) or f"{curie(component)} not satisfied"
+        if focus not in passages_of:
+            passages_of[focus] = _passages(kg, focus)
+        results.append(
+            Result(
+                focus_node=focus,
+                focus_label=label(union, focus, "en") if focus is not None else None,
+                path=render_path(report_graph, report_graph.value(node, SH.resultPath)),
+                value=report_graph.value(node, SH.value),
+                message=message,
+                severity=severity,
+                source_shape=_render_shape(kg, report_graph.value(node, SH.sourceShape)),
+                source_passages=passages_of[focus],
+            )
+        )
+    results.sort(
+        key=lambda r: (
+            _SEVERITY_ORDER.get(r.severity, -1),
+            r.source_shape,
+            str(r.focus_node),
+            r.path or "",
+            str(r.value),
+        )
+    )
+    return results
+
+
+def _passages(kg: KnowledgeGraph, focus: Node | None) -> list[tuple[str, str]]:
+    """(source title, locator) of each graph that states something about ``focus``."""
+    if focus is None:
+        return []
+    graphs = graphs_with_subject(kg.dataset, focus, exclude={ONTOLOGY_GRAPH})
+    return sorted({describe_graph(kg.dataset, g).passage() for g in graphs})
+
+
+# --- output formats -------------------------------------------------------------------
+
+
+def _term(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return curie(node)
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    if isinstance(node, Literal) and node.language:
+        return f'"{node}"@{node.language}'
+    return f'"{node}"' if isinstance(node, Literal) else str(node)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def format_text(report: Report) -> str:
+    """A readable report: a summary line, then one block per result, grouped by severity."""
+    infos = len(report.results) - len(report.violations) - len(report.warnings)
+    verdict = "conforms" if report.conforms else "does not conform"
+    lines = [
+        f"Validation: {verdict} — {_count(len(report.violations), 'violation')}, "
+        f"{_count(len(report.warnings), 'warning')}, {_count(infos, 'info')}."
+    ]
+    groups = Counter(r.severity for r in report.results)
+    current = None
+    for result in report.results:
+        if result.severity != current:
+            current = result.severity
+            lines += ["", f"== {current} ({groups[current]}) =="]
+        focus = _term(result.focus_node) or "?"
+        if result.focus_label:
+            focus += f" ({result.focus_label})"
+        lines += ["", f"{result.severity}: {result.message}", f"  focus:  {focus}"]
+        if result.path:
+            lines.append(f"  path:   {result.path}")
+        if result.value is not None:
+            lines.append(f"  value:  {_term(result.value)}")
+        lines.append(f"  shape:  {result.source_shape}")
+        for title, locator in result.source_passages:
+            lines.append(f"  stated: {title}" + (f" — {locator}" if locator else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _result_dict(result: Result) -> dict[str, object]:
+    data = asdict(result)
+    data["focus_node"] = str(result.focus_node) if result.focus_node is not None else None
+    data["value"] = None if result.value is None else str(result.value)
+    data["source_passages"] = [
+        {"source": title, "locator": locator} for title, locator in result.source_passages
+    ]
+    return data
+
+
+def format_json(report: Report) -> str:
+    """A JSON list with one object per result; IRIs in full, literals as their text."""
+    return json.dumps([_result_dict(r) for r in report.results], ensure_ascii=False, indent=2)
+
+
+def format_turtle(report: Report) -> str:
+    """pyshacl's validation report graph as Turtle."""
+    return report.graph.serialize(format="turtle")
+
+
+def format_report(report: Report, fmt: str = "text") -> str:
+    formatters = {"text": format_text, "turtle": format_turtle, "json": format_json}
+    if fmt not in formatters:
+        raise ValueError(f"unknown report format {fmt!r} (choose from {', '.join(FORMATS)})")
+    return formatters[fmt](report)
