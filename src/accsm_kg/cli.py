@@ -1,0 +1,242 @@
+"""Command line: parse arguments, call one stage, print, return an exit code.
+
+A subcommand is one function decorated with ``@command(...)``; its arguments are declared
+in the decorator, so adding ``query``, ``export``, ``serve`` … touches nothing else here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from accsm_kg import __version__
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_UNUSABLE = 2
+
+EXIT_CODES_VALIDATING = """\
+exit codes:
+  0  the graph conforms to the shapes (warnings do not fail it)
+  1  the graph has violations
+  2  unusable input: a missing file, an unsupported extension, a syntax error,
+     shapes that cannot be run"""
+
+EXIT_CODES_READING = """\
+exit codes:
+  0  done
+  2  unusable input: a missing file, an unsupported extension, a syntax error"""
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One ``add_argument`` call, kept for later."""
+
+    flags: tuple[str, ...]
+    options: dict[str, Any]
+
+
+def arg(*flags: str, **options: Any) -> Arg:
+    return Arg(flags, options)
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    description: str
+    epilog: str
+    run: Callable[[argparse.Namespace], int]
+    args: tuple[Arg, ...] = field(default_factory=tuple)
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(
+    name: str, *, help: str, description: str, epilog: str, args: Sequence[Arg] = ()
+) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+    """Register the decorated function as subcommand ``name``."""
+
+    def register(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS[name] = Command(name, help, description, epilog, run, tuple(args))
+        return run
+
+    return register
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+FILES_ARG = arg(
+    "files",
+    nargs="*",
+    metavar="FILE",
+    type=Path,
+    help="extra data files to load with the packaged data (.trig, .ttl, .nq, .nt)",
+)
+
+
+# --- subcommands ----------------------------------------------------------------------
+
+
+@command(
+    "validate",
+    help="check the graph against the SHACL shapes",
+    description=(
+        "Load the packaged ontology, data and shapes (plus any FILEs given) and validate the "
+        "data against the shapes with pySHACL. Each result names the resource, its English "
+        "label, the property, the problem in plain words and the source passages that state "
+        "facts about the resource."
+    ),
+    epilog=EXIT_CODES_VALIDATING,
+    args=(
+        FILES_ARG,
+        arg(
+            "--format",
+            choices=("text", "turtle", "json"),
+            default="text",
+            help="text (default, for people), turtle (the SHACL report graph) or json",
+        ),
+    ),
+)
+def cmd_validate(args: argparse.Namespace) -> int:
+    from accsm_kg.load import load_knowledge_graph
+    from accsm_kg.validate import format_report, validate
+
+    report = validate(load_knowledge_graph(args.files, root=args.assets))
+    _emit(format_report(report, args.format))
+    return EXIT_OK if report.conforms else EXIT_VIOLATIONS
+
+
+@command(
+    "stats",
+    help="print figures about the graph",
+    description=(
+        "Load the packaged graph (plus any FILEs given) and print its figures: triples, named "
+        "graphs, entities per class, label coverage per language, facts per source, "
+        "provenance coverage, recorded conflicts, ASEAN and ACCSM member states, ASEAN "
+        "Resource Centres and the countries lacking a label in en/vi/km/th. Does not "
+        "validate."
+    ),
+    epilog=EXIT_CODES_READING,
+    args=(
+        FILES_ARG,
+        arg("--format", choices=("text", "json"), default="text", help="text (default) or json"),
+    ),
+)
+def cmd_stats(args: argparse.Namespace) -> int:
+    from accsm_kg.load import load_knowledge_graph
+    from accsm_kg.stats import compute_stats, format_stats
+
+    stats = compute_stats(load_knowledge_graph(args.files, root=args.assets))
+    _emit(format_stats(stats, args.format))
+    return EXIT_OK
+
+
+@command(
+    "build",
+    help="the main job: load, validate and summarise",
+    description=(
+        "Load the packaged graph (plus any FILEs given), validate it and print a summary "
+        "(sizes, provenance coverage, validation outcome); when the graph does not conform "
+        "the validation report is printed first. For now build writes no files; running the "
+        "saved queries and writing the exports will be added to it."
+    ),
+    epilog=EXIT_CODES_VALIDATING,
+    args=(FILES_ARG,),
+)
+def cmd_build(args: argparse.Namespace) -> int:
+    from accsm_kg.build import build, format_summary
+
+    result = build(args.files, root=args.assets)
+    _emit(format_summary(result))
+    return EXIT_OK if result.ok else EXIT_VIOLATIONS
+
+
+# --- parser and entry point -----------------------------------------------------------
+
+
+def _common_options(in_subcommand: bool) -> argparse.ArgumentParser:
+    """--assets and --debug, accepted before or after the subcommand.
+
+    In a subcommand their default is SUPPRESS, so it does not overwrite a value given
+    before the subcommand.
+    """
+    default: dict[str, Any] = {"default": argparse.SUPPRESS} if in_subcommand else {}
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--assets",
+        metavar="DIR",
+        type=Path,
+        help="use the ontology/, data/ and shapes/ folders under DIR instead of the packaged ones",
+        **default,
+    )
+    parent.add_argument(
+        "--debug", action="store_true", help="show the full traceback on errors", **default
+    )
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="accsm-kg",
+        description=(
+            "The ACCSM knowledge graph: ASEAN cooperation on civil-service matters as RDF, "
+            "with the source passage of every fact."
+        ),
+        epilog="Run 'accsm-kg COMMAND --help' for what a command does and its exit codes.",
+        parents=[_common_options(in_subcommand=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for cmd in COMMANDS.values():
+        sub = subparsers.add_parser(
+            cmd.name,
+            help=cmd.help,
+            description=cmd.description,
+            epilog=cmd.epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=[_common_options(in_subcommand=True)],
+        )
+        for a in cmd.args:
+            sub.add_argument(*a.flags, **a.options)
+        sub.set_defaults(run=cmd.run)
+    return parser
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    from accsm_kg.load import LoadError
+    from accsm_kg.resources import AssetNotFoundError
+    from accsm_kg.validate import ValidationError
+
+    return (LoadError, AssetNotFoundError, ValidationError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if sys.stdout.encoding and sys.stdout.encoding.lower().replace("-", "") != "utf8":
+        sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    try:
+        return args.run(args)
+    except _expected_errors() as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except BrokenPipeError:  # e.g. piped into `head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
