@@ -30,10 +30,20 @@ def packaged_dir(name: str) -> Path | None:
     return path if path.is_dir() else None
 
 
+def checkout_root() -> Path | None:
+    """The repository root when this module runs from a checkout's ``src/``, else None."""
+    package = Path(__file__).resolve().parent
+    root = package.parents[1]
+    if package.parent.name == "src" and (root / "pyproject.toml").is_file():
+        return root
+    return None
+
+
 def checkout_dir(name: str) -> Path | None:
     """The folder at the root of the checkout this module runs from, if any."""
-    path = Path(__file__).resolve().parents[2] / name
-    return path if path.is_dir() else None
+    root = checkout_root()
+    path = root / name if root is not None else None
+    return path if path is not None and path.is_dir() else None
 
 
 def asset_dir(name: str, root: Path | str | None = None) -> Path:
