@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from accsm_kg.namespaces import ONTOLOGY_GRAPH, bind_prefixes
-from accsm_kg.resources import asset_files
+from accsm_kg.resources import asset_dir, asset_files
 
 #: rdflib parser name for each accepted file extension.
 FORMATS: dict[str, str] = {
@@ -204,6 +204,14 @@ def _merge(target: Dataset, source: Dataset, path: Path) -> None:
         merged += graph
 
 
+def _required_files(name: str, pattern: str, root: Path | str | None) -> list[Path]:
+    """The files of a packaged folder; an empty folder is an error."""
+    found = asset_files(name, pattern, root)
+    if not found:
+        raise LoadError(asset_dir(name, root), f"no {pattern} files in the {name} folder")
+    return found
+
+
 def load_knowledge_graph(
     extra_files: Iterable[Path | str] = (), *, root: Path | str | None = None
 ) -> KnowledgeGraph:
@@ -212,28 +220,26 @@ def load_knowledge_graph(
     ``root`` is a folder holding ontology/, data/ and shapes/ to use instead of the packaged
     ones (for a working copy or a test fixture). Raises LoadError for any unusable file.
     """
-    dataset = bind_prefixes(Dataset())
-    shapes = bind_prefixes(Graph())
-    loaded: list[Path] = []
-
-    ontology = dataset.graph(ONTOLOGY_GRAPH)
-    for path in asset_files("ontology", "*.ttl", root):
-        ontology += _parse_graph(path)
-        loaded.append(path)
-
+    ontology_files = _required_files("ontology", "*.ttl", root)
+    data_files = _required_files("data", "*.trig", root)
+    shape_files = asset_files("shapes", "*.ttl", root)  # validate() refuses empty shapes
     extras = [Path(p) for p in extra_files]
     for path in extras:  # fail fast on a bad name before parsing anything large
         rdf_format(path)
         if not path.is_file():
             raise LoadError(path, "no such file" if not path.exists() else "not a regular file")
-    for path in [*asset_files("data", "*.trig", root), *extras]:
+
+    dataset = bind_prefixes(Dataset())
+    ontology = dataset.graph(ONTOLOGY_GRAPH)
+    for path in ontology_files:
+        ontology += _parse_graph(path)
+    for path in [*data_files, *extras]:
         _merge(dataset, parse_file(path), path)
-        loaded.append(path)
-
-    for path in asset_files("shapes", "*.ttl", root):
+    shapes = bind_prefixes(Graph())
+    for path in shape_files:
         shapes += _parse_graph(path)
-        loaded.append(path)
 
+    loaded = [*ontology_files, *data_files, *extras, *shape_files]
     return KnowledgeGraph(dataset=dataset, shapes=shapes, files=loaded)
 
 

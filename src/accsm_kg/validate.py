@@ -79,6 +79,10 @@ def check_shapes_offline(shapes: Graph) -> None:
 
 def validate(kg: KnowledgeGraph) -> Report:
     """Validate ``kg``'s data against its shapes; ValidationError if that cannot be done."""
+    if not any(kg.shapes.subjects(RDF.type, SH.NodeShape)) and not any(
+        kg.shapes.subjects(RDF.type, SH.PropertyShape)
+    ):
+        raise ValidationError("no shapes to validate against (shapes/*.ttl declare no shape)")
     check_shapes_offline(kg.shapes)
     ontology = Graph()
     ontology += kg.ontology_graph()
