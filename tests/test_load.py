@@ -1,0 +1,199 @@
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, RDF, SH, SKOS
+
+from accsm_kg.load import (
+    KnowledgeGraph,
+    LoadError,
+    default_graph_triples,
+    load_knowledge_graph,
+    parse_file,
+)
+from accsm_kg.namespaces import CTY, ONTOLOGY_GRAPH, ONTOLOGY_IRI, G
+from accsm_kg.resources import AssetNotFoundError
+from accsm_kg.validate import validate
+from conftest import EXTRA, MINI
+
+PREFIX = "@prefix ex: <http://example.org/> .\n"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_ontology_goes_in_its_own_named_graph(mini_kg: KnowledgeGraph) -> None:
+    assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in mini_kg.ontology_graph()
+    assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) not in mini_kg.data_graph()
+
+
+def test_every_quad_keeps_its_named_graph(mini_kg: KnowledgeGraph) -> None:
+    assert mini_kg.data_graph_ids() == sorted(
+        [G["meta"], G["mini-curated"], G["mini-plan-s1"], G["mini-public"]], key=str
+    )
+    public = mini_kg.dataset.graph(G["mini-public"])
+    assert (CTY.vn, SKOS.prefLabel, Literal("Viet Nam", lang="en")) in public
+    assert (CTY.vn, SKOS.prefLabel, Literal("Viet Nam", lang="en")) not in mini_kg.dataset.graph(
+        G["mini-curated"]
+    )
+    assert default_graph_triples(mini_kg) == 0
+
+
+def test_shapes_are_kept_apart(mini_kg: KnowledgeGraph) -> None:
+    assert any(mini_kg.shapes.subjects(RDF.type, SH.NodeShape))
+    assert not any(mini_kg.union_graph().subjects(RDF.type, SH.NodeShape))
+
+
+def test_union_graph_has_ontology_and_data(mini_kg: KnowledgeGraph) -> None:
+    union = mini_kg.union_graph()
+    assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in union
+    assert (CTY.vn, SKOS.prefLabel, Literal("Viet Nam", lang="en")) in union
+    assert len(union) == len(mini_kg.ontology_graph()) + len(mini_kg.data_graph())
+
+
+def test_files_are_listed_in_load_order(mini_kg: KnowledgeGraph) -> None:
+    assert [p.name for p in mini_kg.files] == [
+        "accsm.ttl",
+        "00-meta.trig",
+        "10-facts.trig",
+        "mini.ttl",
+    ]
+
+
+def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    bad = write(
+        tmp_path / "bad.trig", PREFIX + "ex:g {\n  ex:a ex:b ex:c .\n  ex:a ex:b ex:c ex:d .\n}\n"
+    )
+    with pytest.raises(LoadError) as caught:
+        load_knowledge_graph([bad], root=MINI)
+    error = caught.value
+    assert error.path == bad
+    assert error.line == 4
+    assert "end of statement" in error.message
+    assert str(error) == f"{bad}:4: {error.message}"
+    assert "\n" not in str(error)
+
+
+def test_syntax_error_in_a_packaged_file(mini_copy: Path) -> None:
+    ontology = mini_copy / "ontology" / "accsm.ttl"
+    write(ontology, ontology.read_text(encoding="utf-8") + '\nex:a ex:b "open\n')
+    with pytest.raises(LoadError) as caught:
+        load_knowledge_graph(root=mini_copy)
+    assert caught.value.path == ontology
+    assert caught.value.line == len(ontology.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("suffix,name", [(".nt", "N-Triples"), (".nq", "N-Quads")])
+def test_line_based_syntax_error_names_the_line(tmp_path: Path, suffix: str, name: str) -> None:
+    good = "<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
+    bad = write(
+        tmp_path / f"bad{suffix}", good * 2 + '<http://example.org/a> <http://e/b> "x .\n' + good
+    )
+    with pytest.raises(LoadError) as caught:
+        parse_file(bad)
+    assert caught.value.line == 3
+    assert caught.value.message == f"not a valid {name} line"
+
+
+@settings(max_examples=25, deadline=None)
+@given(lines=st.integers(min_value=1, max_value=40), data=st.data())
+def test_bad_line_is_found_anywhere(tmp_path_factory, lines: int, data: st.DataObject) -> None:
+    bad_at = data.draw(st.integers(min_value=1, max_value=lines))
+    text = "".join(
+        "<http://e/a> <http://e/b> <http://e/c> <http://e/g> .\n"
+        if n != bad_at
+        else "<http://e/a> <http://e/b> .\n"
+        for n in range(1, lines + 1)
+    )
+    path = tmp_path_factory.mktemp("nq") / "x.nq"
+    write(path, text)
+    with pytest.raises(LoadError) as caught:
+        parse_file(path)
+    assert caught.value.line == bad_at
+
+
+@pytest.mark.parametrize("word", ["DOCTYPE", "ENTITY", "doctype"])
+def test_xml_declarations_are_refused(tmp_path: Path, word: str) -> None:
+    bad = write(tmp_path / "x.ttl", PREFIX + f'\n# <!{word} lol "lol">\nex:a ex:b ex:c .\n')
+    with pytest.raises(LoadError, match="refusing") as caught:
+        load_knowledge_graph([bad], root=MINI)
+    assert caught.value.line == 3
+
+
+@pytest.mark.parametrize("name", ["x.rdf", "x.xml", "x.jsonld", "x.owl", "x", "x.TTL.bak"])
+def test_unknown_extensions_are_refused(tmp_path: Path, name: str) -> None:
+    path = write(tmp_path / name, "")
+    with pytest.raises(LoadError, match="unsupported file extension"):
+        load_knowledge_graph([path], root=MINI)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="no such file"):
+        load_knowledge_graph([tmp_path / "missing.trig"], root=MINI)
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.ttl"
+    path.write_bytes(PREFIX.encode() + b'ex:a ex:b "caf\xe9" .\n')
+    with pytest.raises(LoadError, match="UTF-8") as caught:
+        parse_file(path)
+    assert caught.value.line == 2
+
+
+def test_turtle_extra_goes_in_a_graph_named_after_the_file(mini_kg: KnowledgeGraph) -> None:
+    path = EXTRA / "undescribed.ttl"
+    kg = load_knowledge_graph([path], root=MINI)
+    graph = URIRef(path.resolve().as_uri())
+    assert graph in kg.data_graph_ids()
+    assert (CTY.vn, SKOS.altLabel, Literal("Vietnam", lang="en")) in kg.dataset.graph(graph)
+    assert default_graph_triples(kg) == 0
+
+
+def test_default_graph_triples_are_kept_and_counted(tmp_path: Path) -> None:
+    path = write(tmp_path / "x.trig", PREFIX + "ex:a ex:b ex:c .\nex:g { ex:a ex:b ex:d . }\n")
+    kg = load_knowledge_graph([path], root=MINI)
+    assert default_graph_triples(kg) == 1
+
+
+def test_the_ontology_graph_name_is_reserved(tmp_path: Path) -> None:
+    path = write(tmp_path / "x.trig", f"<{ONTOLOGY_GRAPH}> {{ <http://e/a> <http://e/b> 1 . }}\n")
+    with pytest.raises(LoadError, match="reserved"):
+        load_knowledge_graph([path], root=MINI)
+
+
+@pytest.mark.parametrize("folder,pattern", [("ontology", "*.ttl"), ("data", "*.trig")])
+def test_no_ontology_or_data_is_an_error(mini_copy: Path, folder: str, pattern: str) -> None:
+    for path in (mini_copy / folder).iterdir():
+        path.unlink()
+    with pytest.raises(LoadError, match=f"no \\{pattern} files in the {folder} folder"):
+        load_knowledge_graph(root=mini_copy)
+
+
+def test_missing_folder_is_an_error(mini_copy: Path) -> None:
+    shutil.rmtree(mini_copy / "data")
+    with pytest.raises(AssetNotFoundError, match="no such folder"):
+        load_knowledge_graph(root=mini_copy)
+
+
+def test_loading_and_validating_never_connect(
+    mini_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ontology = mini_copy / "ontology" / "accsm.ttl"
+    write(
+        ontology,
+        ontology.read_text(encoding="utf-8")
+        + "\n<https://w3id.org/accsm-kg/ontology> owl:imports <http://127.0.0.1:9/o.ttl> .\n",
+    )
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert validate(load_knowledge_graph(root=mini_copy)).conforms
