@@ -175,6 +175,11 @@ def test_no_ontology_or_data_is_an_error(mini_copy: Path, folder: str, pattern: 
         load_knowledge_graph(root=mini_copy)
 
 
+def test_missing_shapes_folder_loads_no_shapes(mini_copy: Path) -> None:
+    shutil.rmtree(mini_copy / "shapes")
+    assert len(load_knowledge_graph(root=mini_copy).shapes) == 0
+
+
 def test_missing_folder_is_an_error(mini_copy: Path) -> None:
     shutil.rmtree(mini_copy / "data")
     with pytest.raises(AssetNotFoundError, match="no such folder"):

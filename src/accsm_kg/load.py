@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from accsm_kg.namespaces import ONTOLOGY_GRAPH, bind_prefixes
-from accsm_kg.resources import asset_dir, asset_files
+from accsm_kg.resources import AssetNotFoundError, asset_dir, asset_files
 
 #: rdflib parser name for each accepted file extension.
 FORMATS: dict[str, str] = {
@@ -212,6 +212,14 @@ def _required_files(name: str, pattern: str, root: Path | str | None) -> list[Pa
     return found
 
 
+def _optional_files(name: str, pattern: str, root: Path | str | None) -> list[Path]:
+    """The files of a packaged folder, none when the folder is missing."""
+    try:
+        return asset_files(name, pattern, root)
+    except AssetNotFoundError:
+        return []
+
+
 def load_knowledge_graph(
     extra_files: Iterable[Path | str] = (), *, root: Path | str | None = None
 ) -> KnowledgeGraph:
@@ -222,7 +230,7 @@ def load_knowledge_graph(
     """
     ontology_files = _required_files("ontology", "*.ttl", root)
     data_files = _required_files("data", "*.trig", root)
-    shape_files = asset_files("shapes", "*.ttl", root)  # validate() refuses empty shapes
+    shape_files = _optional_files("shapes", "*.ttl", root)  # validate() refuses no shapes
     extras = [Path(p) for p in extra_files]
     for path in extras:  # fail fast on a bad name before parsing anything large
         rdf_format(path)
