@@ -184,3 +184,18 @@ def test_render_path_for_complex_paths() -> None:
     )
     path = graph.value(URIRef("http://e/s"), URIRef("http://e/p"))
     assert validate_module.render_path(graph, path) == "^org:member/(org:subOrganizationOf)*"
+
+
+def test_a_shape_without_message_still_gets_one(mini_copy: Path) -> None:
+    (mini_copy / "shapes" / "silent.ttl").write_text(
+        """@prefix sh: <http://www.w3.org/ns/shacl#> .
+<http://example.org/Silent> a sh:NodeShape ;
+    sh:targetNode <https://w3id.org/accsm-kg/id/country/vn> ;
+    sh:sparql [ sh:select "SELECT $this WHERE { FILTER(true) }" ] .
+""",
+        encoding="utf-8",
+    )
+    [result] = validate(load_knowledge_graph(root=mini_copy)).results
+    assert result.focus_node == CTY.vn
+    assert result.focus_label == "Viet Nam"
+    assert result.message

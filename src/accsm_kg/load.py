@@ -57,6 +57,12 @@ class KnowledgeGraph:
     shapes: Graph
     files: list[Path] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        return (
+            f"<KnowledgeGraph: {len(self.data_graph_ids())} data graphs, "
+            f"{len(self.shapes)} shape triples, {len(self.files)} files>"
+        )
+
     def ontology_graph(self) -> Graph:
         """The ontology's named graph (a live view onto ``dataset``)."""
         return self.dataset.graph(ONTOLOGY_GRAPH)
