@@ -35,7 +35,8 @@ def test_ontology_goes_in_its_own_named_graph(mini_kg: KnowledgeGraph) -> None:
 
 def test_every_quad_keeps_its_named_graph(mini_kg: KnowledgeGraph) -> None:
     assert mini_kg.data_graph_ids() == sorted(
-        [G["meta"], G["mini-curated"], G["mini-plan-s1"], G["mini-public"]], key=str
+        [G["derived"], G["meta"], G["mini-curated"], G["mini-plan-s1"], G["mini-public"]],
+        key=str,
     )
     public = mini_kg.dataset.graph(G["mini-public"])
     assert (CTY.vn, SKOS.prefLabel, Literal("Viet Nam", lang="en")) in public

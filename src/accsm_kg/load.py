@@ -15,7 +15,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from accsm_kg.namespaces import ONTOLOGY_GRAPH, bind_prefixes
+from accsm_kg.derive import DERIVED_GRAPH, derive, describe_derived_graph
+from accsm_kg.namespaces import META_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
 from accsm_kg.resources import AssetNotFoundError, asset_dir, asset_files
 
 #: rdflib parser name for each accepted file extension.
@@ -204,10 +205,26 @@ def _merge(target: Dataset, source: Dataset, path: Path) -> None:
     for graph in source.graphs():
         if len(graph) == 0:
             continue
-        if graph.identifier == ONTOLOGY_GRAPH:
-            raise LoadError(path, f"the graph name <{ONTOLOGY_GRAPH}> is reserved for the ontology")
+        if graph.identifier in (ONTOLOGY_GRAPH, DERIVED_GRAPH):
+            raise LoadError(path, f"the graph name <{graph.identifier}> is reserved")
         merged = target.graph(graph.identifier)
         merged += graph
+
+
+def _add_derived(dataset: Dataset) -> None:
+    """Add the derived graph (comparable dates, graph index) computed from the data."""
+    ontology = dataset.graph(ONTOLOGY_GRAPH)
+    data = Graph()
+    names = []
+    for graph in dataset.graphs():
+        if graph.identifier == ONTOLOGY_GRAPH or len(graph) == 0:
+            continue
+        names.append(graph.identifier)
+        data += graph
+    derived = dataset.graph(DERIVED_GRAPH)
+    derived += derive(ontology, data, names)
+    meta = dataset.graph(META_GRAPH)
+    meta += describe_derived_graph()
 
 
 def _required_files(name: str, pattern: str, root: Path | str | None) -> list[Path]:
@@ -249,6 +266,7 @@ def load_knowledge_graph(
         ontology += _parse_graph(path)
     for path in [*data_files, *extras]:
         _merge(dataset, parse_file(path), path)
+    _add_derived(dataset)
     shapes = bind_prefixes(Graph())
     for path in shape_files:
         shapes += _parse_graph(path)

@@ -39,6 +39,9 @@ PLACE = Namespace(BASE + "id/place/")
 SRC = Namespace(BASE + "id/source/")
 CONFLICT = Namespace(BASE + "id/conflict/")
 AGENT = Namespace(BASE + "id/agent/")
+NAME = Namespace(BASE + "id/name/")
+ASH = Namespace(BASE + "shapes/")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 G = Namespace(BASE + "graph/")
 
 SCHEMA = SDO
@@ -70,6 +73,9 @@ PREFIXES: dict[str, str] = {
     "src": str(SRC),
     "conflict": str(CONFLICT),
     "agent": str(AGENT),
+    "name": str(NAME),
+    "ash": str(ASH),
+    "sd": str(SD),
     "g": str(G),
     "rdf": str(RDF),
     "rdfs": str(RDFS),

@@ -17,12 +17,14 @@ class GraphKind(StrEnum):
     SOURCE_PASSAGE = "source passage"
     CURATION = "curation"
     PUBLIC_REFERENCE = "public reference"
+    DERIVED = "derived"
 
 
 _KIND_OF_CLASS = {
     ACCSM.SourcePassage: GraphKind.SOURCE_PASSAGE,
     ACCSM.CuratedGraph: GraphKind.CURATION,
     ACCSM.PublicReferenceGraph: GraphKind.PUBLIC_REFERENCE,
+    ACCSM.DerivedGraph: GraphKind.DERIVED,
 }
 
 
@@ -56,6 +58,8 @@ class GraphDescription:
         if self.kind is GraphKind.PUBLIC_REFERENCE:
             title = "public reference" + (f": {self.reference}" if self.reference else "")
             return title, self.description or ""
+        if self.kind is GraphKind.DERIVED:
+            return "derived when loaded", self.description or ""
         return curie(self.graph), "not described in g:meta"
 
 

@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from accsm_kg.derive import DERIVED_GRAPH
 from accsm_kg.labels import label
 from accsm_kg.load import KnowledgeGraph
 from accsm_kg.namespaces import ONTOLOGY_GRAPH, bind_prefixes, curie
@@ -197,7 +198,7 @@ def _passages(kg: KnowledgeGraph, focus: Node | None) -> list[tuple[str, str]]:
     """(source title, locator) of each graph that states something about ``focus``."""
     if focus is None:
         return []
-    graphs = graphs_with_subject(kg.dataset, focus, exclude={ONTOLOGY_GRAPH})
+    graphs = graphs_with_subject(kg.dataset, focus, exclude={ONTOLOGY_GRAPH, DERIVED_GRAPH})
     return sorted({describe_graph(kg.dataset, g).passage() for g in graphs})
 
 

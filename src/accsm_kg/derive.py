@@ -1,0 +1,94 @@
+"""Triples computed from the loaded data, kept in a named graph of their own.
+
+Two kinds, both needed by the shapes and the queries:
+
+* comparable dates: sources give dates at day, month or year precision (``xsd:date``,
+  ``xsd:gYearMonth``, ``xsd:gYear``) and SPARQL engines do not compare those with each other.
+  For every property the ontology annotates with ``accsm:comparableAs`` (first day) or
+  ``accsm:comparableAsLatest`` (last day), a plain ``xsd:date`` twin is derived, so that
+  "as of" filters and sorting work;
+* the graph index: every named graph of the data is typed ``sd:NamedGraph``, so that a shape
+  can check that each one is described in the meta graph.
+
+The meta graph describes the derived graph as an ``accsm:DerivedGraph`` (see
+:func:`describe_derived_graph`), so that provenance stays complete.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+
+from accsm_kg.namespaces import ACCSM, AGENT, G, SD
+
+#: The named graph holding every derived triple.
+DERIVED_GRAPH = G["derived"]
+
+_DATE_TYPES = {XSD.date, XSD.gYearMonth, XSD.gYear}
+
+
+def first_day(value: Literal) -> dt.date | None:
+    """The first day a date literal of any precision covers, or None if it is no date."""
+    return _bounds(value, latest=False)
+
+
+def last_day(value: Literal) -> dt.date | None:
+    """The last day a date literal of any precision covers, or None if it is no date."""
+    return _bounds(value, latest=True)
+
+
+def _bounds(value: Literal, *, latest: bool) -> dt.date | None:
+    if not isinstance(value, Literal) or value.datatype not in _DATE_TYPES:
+        return None
+    text = str(value).strip()
+    try:
+        if value.datatype == XSD.gYear:
+            year = int(text[:4])
+            return dt.date(year, 12, 31) if latest else dt.date(year, 1, 1)
+        if value.datatype == XSD.gYearMonth:
+            year, month = int(text[:4]), int(text[5:7])
+            day = calendar.monthrange(year, month)[1] if latest else 1
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def comparable_properties(ontology: Graph) -> dict[URIRef, tuple[URIRef, bool]]:
+    """Map each precision-preserving date property to (its xsd:date twin, rounds to last day)."""
+    mapping: dict[URIRef, tuple[URIRef, bool]] = {}
+    for prop, twin in ontology.subject_objects(ACCSM.comparableAs):
+        mapping[prop] = (twin, False)
+    for prop, twin in ontology.subject_objects(ACCSM.comparableAsLatest):
+        mapping[prop] = (twin, True)
+    return mapping
+
+
+def describe_derived_graph() -> Graph:
+    """The meta-graph triples that describe the derived graph."""
+    meta = Graph()
+    meta.add((DERIVED_GRAPH, RDF.type, ACCSM.DerivedGraph))
+    meta.add((DERIVED_GRAPH, PROV.wasAttributedTo, AGENT.curators))
+    text = (
+        "Computed when the graph is loaded: an xsd:date twin of every date given at day, "
+        "month or year precision, and an index of the named graphs."
+    )
+    meta.add((DERIVED_GRAPH, DCTERMS.description, Literal(text, lang="en")))
+    return meta
+
+
+def derive(ontology: Graph, data: Graph, graph_names: Iterable[URIRef]) -> Graph:
+    """The derived triples for ``data`` (the union of the data graphs) as a new Graph."""
+    derived = Graph(identifier=DERIVED_GRAPH)
+    for prop, (twin, latest) in comparable_properties(ontology).items():
+        for subject, value in data.subject_objects(prop):
+            day = _bounds(value, latest=latest)
+            if day is not None:
+                derived.add((subject, twin, Literal(day.isoformat(), datatype=XSD.date)))
+    for name in graph_names:
+        derived.add((name, RDF.type, SD.NamedGraph))
+    return derived
