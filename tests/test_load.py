@@ -6,16 +6,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, SH, SKOS
 
 from accsm_kg.load import (
     KnowledgeGraph,
     LoadError,
     default_graph_triples,
+    extend_knowledge_graph,
     load_knowledge_graph,
     parse_file,
 )
-from accsm_kg.namespaces import CTY, ONTOLOGY_GRAPH, ONTOLOGY_IRI, G
+from accsm_kg.namespaces import ACCSM, CTY, ONTOLOGY_GRAPH, ONTOLOGY_IRI, SD, G
 from accsm_kg.resources import AssetNotFoundError
 from accsm_kg.validate import validate
 from conftest import EXTRA, MINI
@@ -203,3 +205,49 @@ def test_loading_and_validating_never_connect(
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     assert validate(load_knowledge_graph(root=mini_copy)).conforms
+
+
+DATED = """\
+@prefix accsm: <https://w3id.org/accsm-kg/ontology/> .
+@prefix agent: <https://w3id.org/accsm-kg/id/agent/> .
+@prefix g:     <https://w3id.org/accsm-kg/graph/> .
+@prefix prov:  <http://www.w3.org/ns/prov#> .
+@prefix xsd:   <http://www.w3.org/2001/XMLSchema#> .
+g:meta { g:extra-dated a accsm:CuratedGraph ; prov:wasAttributedTo agent:curators . }
+g:extra-dated { <http://example.org/e> accsm:startDate "2030-05"^^xsd:gYearMonth . }
+"""
+
+
+def same_graphs(left: KnowledgeGraph, right: KnowledgeGraph) -> bool:
+    ids = {g.identifier for g in left.dataset.graphs() if len(g)}
+    if ids != {g.identifier for g in right.dataset.graphs() if len(g)}:
+        return False
+    return all(isomorphic(left.dataset.graph(i), right.dataset.graph(i)) for i in ids)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXTRA.iterdir()))
+def test_extending_equals_loading_together(mini_kg: KnowledgeGraph, name: str) -> None:
+    together = load_knowledge_graph([EXTRA / name], root=MINI)
+    extended = extend_knowledge_graph(mini_kg, [EXTRA / name])
+    assert same_graphs(extended, together)
+    assert sorted(extended.files) == sorted(together.files)
+    assert extended.shapes is mini_kg.shapes
+
+
+def test_extending_derives_again_and_leaves_the_original(tmp_path: Path) -> None:
+    shipped = load_knowledge_graph()  # the mini ontology declares no comparable dates
+    before = len(shipped.dataset)
+    extended = extend_knowledge_graph(shipped, [write(tmp_path / "dated.trig", DATED)])
+    derived = extended.dataset.graph(G["derived"])
+    assert (G["extra-dated"], RDF.type, SD.NamedGraph) in derived
+    start = Literal("2030-05-01", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
+    assert (URIRef("http://example.org/e"), ACCSM.startSortDate, start) in derived
+    assert len(shipped.dataset) == before
+    assert G["extra-dated"] not in shipped.data_graph_ids()
+    assert same_graphs(extend_knowledge_graph(shipped, []), shipped)
+
+
+def test_extending_refuses_reserved_graph_names(mini_kg: KnowledgeGraph, tmp_path: Path) -> None:
+    path = write(tmp_path / "x.trig", f"<{G['derived']}> {{ <http://e/a> <http://e/b> 1 . }}\n")
+    with pytest.raises(LoadError, match="reserved"):
+        extend_knowledge_graph(mini_kg, [path])

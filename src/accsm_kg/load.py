@@ -211,8 +211,11 @@ def _merge(target: Dataset, source: Dataset, path: Path) -> None:
         merged += graph
 
 
-def _add_derived(dataset: Dataset) -> None:
-    """Add the derived graph (comparable dates, graph index) computed from the data."""
+def add_derived(dataset: Dataset) -> None:
+    """Add the derived graph (comparable dates, graph index) computed from the data.
+
+    ``dataset`` must not hold a derived graph yet (see :func:`extend_knowledge_graph`).
+    """
     ontology = dataset.graph(ONTOLOGY_GRAPH)
     data = Graph()
     names = []
@@ -266,13 +269,34 @@ def load_knowledge_graph(
         ontology += _parse_graph(path)
     for path in [*data_files, *extras]:
         _merge(dataset, parse_file(path), path)
-    _add_derived(dataset)
+    add_derived(dataset)
     shapes = bind_prefixes(Graph())
     for path in shape_files:
         shapes += _parse_graph(path)
 
     loaded = [*ontology_files, *data_files, *extras, *shape_files]
     return KnowledgeGraph(dataset=dataset, shapes=shapes, files=loaded)
+
+
+def extend_knowledge_graph(kg: KnowledgeGraph, extra_files: Iterable[Path | str]) -> KnowledgeGraph:
+    """A new KnowledgeGraph: ``kg`` plus the data of ``extra_files``, derived graph recomputed.
+
+    The same result as loading the files of ``kg`` together with ``extra_files``, without
+    parsing the shipped files again (tests validate many small additions this way).
+    ``kg`` is left unchanged; the shapes graph is shared, not copied, and ``files`` lists
+    ``kg``'s files followed by ``extra_files``.
+    """
+    extras = [Path(p) for p in extra_files]
+    dataset = bind_prefixes(Dataset())
+    for graph in kg.dataset.graphs():
+        if graph.identifier == DERIVED_GRAPH or len(graph) == 0:
+            continue
+        copy = dataset.graph(graph.identifier)
+        copy += graph
+    for path in extras:
+        _merge(dataset, parse_file(path), path)
+    add_derived(dataset)
+    return KnowledgeGraph(dataset=dataset, shapes=kg.shapes, files=[*kg.files, *extras])
 
 
 def default_graph_triples(kg: KnowledgeGraph) -> int:
