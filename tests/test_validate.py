@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import pyshacl
 import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
@@ -199,3 +200,79 @@ def test_a_shape_without_message_still_gets_one(mini_copy: Path) -> None:
     assert result.focus_node == CTY.vn
     assert result.focus_label == "Viet Nam"
     assert result.message
+
+
+def test_node_shape_names_the_parent_of_a_property_shape() -> None:
+    report = report_with("organisations-without-preflabel.trig")
+    assert {r.node_shape for r in report.results} == {
+        "http://example.org/test-shapes/OrganisationShape"
+    }
+    sparql = report_with("membership-of-an-organisation.trig")
+    assert [r.node_shape for r in sparql.results] == [
+        "http://example.org/test-shapes/MembershipShape"
+    ]
+
+
+def test_named_shape_walks_up_through_lists_and_nesting() -> None:
+    shapes = Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://e/Shape> a sh:NodeShape ;
+    sh:property [ sh:path <http://e/p> ;
+        sh:or ( [ sh:datatype xsd:date ] [ sh:node [ sh:datatype xsd:gYear ] ] ) ] .
+<http://e/loose> <http://e/q> [ sh:datatype xsd:string ] .
+""",
+        format="turtle",
+    )
+    shape = URIRef("http://e/Shape")
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    date, year, loose = (
+        shapes.value(predicate=SH.datatype, object=URIRef(xsd + name))
+        for name in ("date", "gYear", "string")
+    )
+    for node in (shape, shapes.value(shape, SH.property), date, year):
+        assert validate_module.named_shape(shapes, node) == shape
+    assert validate_module.named_shape(shapes, loose) is None
+    assert validate_module.named_shape(shapes, None) is None
+
+
+def test_json_report_keeps_its_fields() -> None:
+    data = json.loads(format_report(report_with("membership-of-an-organisation.trig"), "json"))
+    assert "node_shape" not in data[0]
+
+
+def test_each_sparql_text_is_parsed_once() -> None:
+    validate_module._prepared_query.cache_clear()
+    kg = load_knowledge_graph([EXTRA / "membership-of-an-organisation.trig"], root=MINI)
+    validate(kg)
+    first = validate_module._prepared_query.cache_info()
+    validate(kg)
+    second = validate_module._prepared_query.cache_info()
+    assert first.misses == second.misses == 1  # the mini shapes have one SPARQL constraint
+    assert second.hits > first.hits
+
+
+@pytest.mark.parametrize("extra", sorted(p.name for p in EXTRA.iterdir()))
+def test_results_are_those_of_plain_pyshacl(extra: str) -> None:
+    """Reusing parsed queries and validating in place change nothing in the results."""
+    kg = load_knowledge_graph([EXTRA / extra], root=MINI)
+    ontology = Graph()
+    ontology += kg.ontology_graph()
+    _, plain, _ = pyshacl.validate(
+        kg.data_graph(),
+        shacl_graph=kg.shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        do_owl_imports=False,
+    )
+    expected = {
+        (
+            plain.value(r, SH.focusNode),
+            str(plain.value(r, SH.resultMessage)),
+            plain.value(r, SH.value),
+        )
+        for r in plain.subjects(RDF.type, SH.ValidationResult)
+    }
+    assert {(r.focus_node, r.message, r.value) for r in validate(kg).results} == expected
