@@ -163,3 +163,31 @@ def test_packaged_assets_are_found_from_anywhere(tmp_path: Path) -> None:
     result = run("stats", "--format", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["triples_ontology"] > 0
+
+
+SHAPE_FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+
+
+@pytest.mark.parametrize(
+    "shape,message",
+    [
+        ("CountryShape", "This country has no Khmer name (skos:prefLabel @km)."),
+        (  # a SPARQL-based constraint
+            "IssuedNotBeforeAdoptionShape",
+            "This document's date is before the start of the meeting that adopted it.",
+        ),
+        (  # a node-level sh:or over the meta graph
+            "NamedGraphProvenanceShape",
+            "This named graph holds facts but is not described as a source passage, a curated "
+            "graph or a public-reference graph in the meta graph.",
+        ),
+    ],
+)
+def test_validate_a_shape_fixture_and_its_twin(tmp_path: Path, shape: str, message: str) -> None:
+    invalid = run("validate", SHAPE_FIXTURES / shape / "invalid.trig", cwd=tmp_path)
+    assert invalid.returncode == 1, invalid.stdout + invalid.stderr
+    assert f"Violation: {message}\n" in invalid.stdout
+    assert f"  shape:  ash:{shape}" in invalid.stdout
+    valid = run("validate", SHAPE_FIXTURES / shape / "valid.trig", cwd=tmp_path)
+    assert valid.returncode == 0, valid.stdout + valid.stderr
+    assert valid.stdout.startswith("Validation: conforms — 0 violations, 0 warnings, 0 infos.")
