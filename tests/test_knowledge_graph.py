@@ -378,7 +378,9 @@ def test_ten_arcs_one_per_acccsm_member_state() -> None:
         for _, o in union().subject_objects(ACCSM.hostCountry)
         if (_, RDF.type, ACCSM.ResourceCentre) in union()
     )
-    assert hosts == sorted(str(CTY[c]) for c in ["bn", "kh", "id", "la", "my", "mm", "ph", "sg", "th", "vn"])
+    assert hosts == sorted(
+        str(CTY[c]) for c in ["bn", "kh", "id", "la", "my", "mm", "ph", "sg", "th", "vn"]
+    )
 
 
 def test_eleven_asean_member_states_with_timor_leste_last() -> None:

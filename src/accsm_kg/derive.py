@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
-from accsm_kg.namespaces import ACCSM, AGENT, G, SD
+from accsm_kg.namespaces import ACCSM, AGENT, SD, G
 
 #: The named graph holding every derived triple.
 DERIVED_GRAPH = G["derived"]
