@@ -185,6 +185,8 @@ def _common_options(in_subcommand: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from accsm_kg import cli_query  # noqa: F401  (registers the query subcommand)
+
     parser = argparse.ArgumentParser(
         prog="accsm-kg",
         description=(

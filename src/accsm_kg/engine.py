@@ -1,0 +1,254 @@
+"""One small query interface over three engines: Oxigraph (default), rdflib, a remote endpoint.
+
+Every engine answers the same SPARQL text with the same ``QueryResult`` made of rdflib terms,
+so formatting, tests and callers never care which engine ran the query. The local engines see
+the union of all named graphs (ontology, data, derived) as their default graph.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal as Kind
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from accsm_kg.bind import apply_bindings
+from accsm_kg.load import KnowledgeGraph
+from accsm_kg.namespaces import bind_prefixes
+
+ENGINES = ("oxigraph", "rdflib")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class QueryError(Exception):
+    """The query could not be run: a syntax error, a refused feature, an engine failure."""
+
+
+@dataclass
+class QueryResult:
+    """The answer to a SELECT (rows), ASK (boolean) or CONSTRUCT/DESCRIBE (graph) query."""
+
+    kind: Kind["select", "ask", "graph"]
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Node]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def values(self, variable: str) -> list[Node | None]:
+        """The column ``variable`` (None where unbound)."""
+        return [row.get(variable) for row in self.rows]
+
+
+class Engine(Protocol):
+    name: str
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        """Run a read-only SPARQL query with variables pre-bound to ``bindings``.
+
+        Raise QueryError when it cannot be run.
+        """
+
+
+# --------------------------------------------------------------------------- Oxigraph
+
+
+def _to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise QueryError(f"unsupported term in a result: {term!r}")
+
+
+class OxigraphEngine:
+    """pyoxigraph's in-memory store, loaded once from the knowledge graph's quads."""
+
+    name = "oxigraph"
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.store = ox.Store()
+        nquads = kg.dataset.serialize(format="nquads", encoding="utf-8")
+        self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        # pyoxigraph's substitutions only take projected variables: join a VALUES block in.
+        sparql = apply_bindings(sparql, dict(bindings or {}))
+        try:
+            answer = self.store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"syntax error: {exc}") from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(str(exc)) from None
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = []
+            for solution in answer:
+                row = {}
+                for name in variables:
+                    value = _to_rdflib(solution[name])
+                    if value is not None:
+                        row[name] = value
+                rows.append(row)
+            return QueryResult("select", variables, rows)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(answer))
+        graph = bind_prefixes(Graph())
+        for triple in answer:
+            graph.add(
+                (
+                    _to_rdflib(triple.subject),
+                    _to_rdflib(triple.predicate),
+                    _to_rdflib(triple.object),
+                )
+            )
+        return QueryResult("graph", graph=graph)
+
+
+# --------------------------------------------------------------------------- rdflib
+
+
+class RdflibEngine:
+    """rdflib's own SPARQL engine over the loaded dataset (slow; the reference engine)."""
+
+    name = "rdflib"
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.dataset = Dataset(store=kg.dataset.store, default_union=True)
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        # rdflib mis-evaluates VALUES inside OPTIONAL groups; its own initBindings work.
+        try:
+            answer = self.dataset.query(sparql, initBindings=dict(bindings or {}))
+        except Exception as exc:  # rdflib raises pyparsing and assorted errors
+            raise QueryError(_one_line(str(exc))) from None
+        if answer.type == "SELECT":
+            variables = [str(v) for v in answer.vars]
+            rows = [
+                {
+                    name: value
+                    for name, value in zip(variables, row, strict=True)
+                    if value is not None
+                }
+                for row in answer
+            ]
+            return QueryResult("select", variables, rows)
+        if answer.type == "ASK":
+            return QueryResult("ask", boolean=bool(answer.askAnswer))
+        graph = bind_prefixes(Graph())
+        for triple in answer:
+            graph.add(triple)
+        return QueryResult("graph", graph=graph)
+
+
+# --------------------------------------------------------------------------- remote
+
+
+def _from_json_term(term: dict[str, str]) -> Node:
+    kind = term.get("type")
+    value = term.get("value", "")
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in term:
+            return Literal(value, lang=term["xml:lang"])
+        if "datatype" in term and term["datatype"] != _XSD_STRING:
+            return Literal(value, datatype=URIRef(term["datatype"]))
+        return Literal(value)
+    raise QueryError(f"the endpoint answered a term of unknown type {kind!r}")
+
+
+def parse_json_results(text: str | bytes) -> QueryResult:
+    """Read W3C SPARQL 1.1 JSON results (SELECT or ASK) into a QueryResult."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise QueryError(f"the endpoint answered something that is not JSON: {exc}") from None
+    if not isinstance(data, dict) or "head" not in data:
+        raise QueryError("the endpoint's answer is not SPARQL JSON results (no 'head')")
+    if "boolean" in data:
+        return QueryResult("ask", boolean=bool(data["boolean"]))
+    try:
+        variables = list(data["head"].get("vars", []))
+        rows = [
+            {name: _from_json_term(term) for name, term in binding.items()}
+            for binding in data["results"]["bindings"]
+        ]
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise QueryError(f"the endpoint's answer is not SPARQL JSON results ({exc})") from None
+    return QueryResult("select", variables, rows)
+
+
+class RemoteEngine:
+    """A SPARQL 1.1 endpoint reached over HTTP with SPARQLWrapper."""
+
+    def __init__(self, endpoint: str, timeout: float = 30.0) -> None:
+        if not endpoint.startswith(("http://", "https://")):
+            raise QueryError(f"not an http(s) endpoint URL: {endpoint}")
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.name = f"remote {endpoint}"
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        sparql = apply_bindings(sparql, dict(bindings or {}))
+        from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        client = SPARQLWrapper(self.endpoint)
+        client.setTimeout(int(max(1, self.timeout)))
+        client.setMethod("POST")
+        client.setQuery(sparql)
+        is_graph = client.queryType in ("CONSTRUCT", "DESCRIBE")
+        client.setReturnFormat(TURTLE if is_graph else JSON)
+        try:
+            response = client.query().response.read()
+        except SPARQLWrapperException as exc:
+            raise QueryError(f"the endpoint refused the query: {_one_line(str(exc))}") from None
+        except OSError as exc:
+            raise QueryError(f"cannot reach {self.endpoint}: {exc}") from None
+        if is_graph:
+            graph = bind_prefixes(Graph())
+            try:
+                graph.parse(data=response, format="turtle")
+            except Exception as exc:
+                raise QueryError(f"the endpoint answered unreadable Turtle: {exc}") from None
+            return QueryResult("graph", graph=graph)
+        return parse_json_results(response)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def make_engine(
+    kg: KnowledgeGraph | None,
+    *,
+    engine: str = "oxigraph",
+    endpoint: str | None = None,
+    timeout: float = 30.0,
+) -> Engine:
+    """The engine a command asked for: a remote endpoint when given, else a local one."""
+    if endpoint:
+        return RemoteEngine(endpoint, timeout)
+    if kg is None:
+        raise QueryError("no knowledge graph loaded for a local engine")
+    if engine == "oxigraph":
+        return OxigraphEngine(kg)
+    if engine == "rdflib":
+        return RdflibEngine(kg)
+    raise QueryError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
