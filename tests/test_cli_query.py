@@ -176,3 +176,11 @@ def test_param_lines_round_trip(name: str, kind: str, default: str | None) -> No
     spec = kind + (f", default {default}" if default else ", optional")
     param = parse_param(f"{name} ({spec})", "q.rq")
     assert param.name == name and param.default == default and not param.required
+
+
+def test_docs_list_every_saved_query() -> None:
+    from accsm_kg.catalog import load_catalog
+
+    docs = (Path(__file__).parents[1] / "docs" / "queries.md").read_text(encoding="utf-8")
+    for name, saved in load_catalog().items():
+        assert f"### `{name}` — {saved.title}" in docs
