@@ -184,3 +184,20 @@ def test_docs_list_every_saved_query() -> None:
     docs = (Path(__file__).parents[1] / "docs" / "queries.md").read_text(encoding="utf-8")
     for name, saved in load_catalog().items():
         assert f"### `{name}` — {saved.title}" in docs
+
+
+def test_a_runaway_query_is_stopped_at_the_time_limit() -> None:
+    import time
+
+    started = time.monotonic()
+    out = accsm(
+        "query",
+        "--sparql",
+        "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY RAND()",
+        "--timeout",
+        "2",
+    )
+    elapsed = time.monotonic() - started
+    assert out.returncode == 2
+    assert out.stderr.strip() == "error: the query ran longer than 2 s and was stopped"
+    assert elapsed < 30  # loading takes a second or two; the query itself would run for ages

@@ -366,3 +366,22 @@ def test_adhoc_query_gets_the_project_prefixes(oxigraph) -> None:
 
 def test_strings_and_comments_do_not_trigger_refusal() -> None:
     prepare_adhoc('SELECT ?x WHERE { BIND ("SERVICE LOAD FROM <x>" AS ?x) } # SERVICE')
+
+
+def test_time_limited_engine_kills_the_child_and_still_answers_after(oxigraph) -> None:
+    import multiprocessing
+
+    from accsm_kg.engine import QueryTimeout, TimeLimitedEngine
+
+    limited = TimeLimitedEngine(oxigraph, 1.0)
+    with pytest.raises(QueryTimeout):
+        limited.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY RAND()")
+    assert multiprocessing.active_children() == []  # the runaway child is gone
+    assert (
+        len(
+            limited.query(
+                "SELECT ?arc WHERE { ?arc a <https://w3id.org/accsm-kg/ontology/ResourceCentre> }"
+            ).rows
+        )
+        == 10
+    )

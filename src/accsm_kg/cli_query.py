@@ -91,7 +91,7 @@ def _list(catalog: dict) -> str:
             type=float,
             default=30.0,
             metavar="SECONDS",
-            help="give up on a remote endpoint after this many seconds (default 30)",
+            help="stop a query after this many seconds, locally or remotely (default 30)",
         ),
         arg("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"),
     ),

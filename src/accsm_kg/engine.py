@@ -8,10 +8,11 @@ the union of all named graphs (ontology, data, derived) as their default graph.
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 from typing import Literal as Kind
-from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -27,6 +28,10 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 class QueryError(Exception):
     """The query could not be run: a syntax error, a refused feature, an engine failure."""
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its time limit and was stopped."""
 
 
 @dataclass
@@ -230,6 +235,55 @@ class RemoteEngine:
         return parse_json_results(response)
 
 
+class TimeLimitedEngine:
+    """Runs each query of a local engine in a forked child process that is killed at the limit.
+
+    Neither pyoxigraph nor rdflib can cancel a running query from Python; a child process can
+    be killed, which really frees the CPU. The child inherits the loaded store through fork,
+    so nothing is loaded twice.
+    """
+
+    def __init__(self, inner: Engine, seconds: float) -> None:
+        self.inner = inner
+        self.seconds = seconds
+        self.name = inner.name
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(
+            target=_answer_in_child, args=(self.inner, sparql, dict(bindings or {}), sender)
+        )
+        child.start()
+        sender.close()
+        try:
+            if not receiver.poll(self.seconds):
+                raise QueryTimeout(f"the query ran longer than {self.seconds:g} s and was stopped")
+            try:
+                kind, payload = receiver.recv()
+            except EOFError:
+                raise QueryError("the query process ended without an answer") from None
+        finally:
+            if child.is_alive():
+                child.kill()
+            child.join()
+            receiver.close()
+        if kind == "error":
+            raise QueryError(payload)
+        return payload
+
+
+def _answer_in_child(engine: Engine, sparql: str, bindings: dict, sender: Any) -> None:
+    try:
+        sender.send(("ok", engine.query(sparql, bindings)))
+    except QueryError as exc:
+        sender.send(("error", str(exc)))
+    except Exception as exc:  # anything else still reaches the parent as one line
+        sender.send(("error", _one_line(f"{type(exc).__name__}: {exc}")))
+    finally:
+        sender.close()
+
+
 def _one_line(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -240,15 +294,21 @@ def make_engine(
     *,
     engine: str = "oxigraph",
     endpoint: str | None = None,
-    timeout: float = 30.0,
+    timeout: float | None = 30.0,
 ) -> Engine:
-    """The engine a command asked for: a remote endpoint when given, else a local one."""
+    """The engine a command asked for: a remote endpoint when given, else a local one.
+
+    ``timeout`` limits each query (seconds): a local query runs in a child process killed at
+    the limit; None or 0 runs local queries in this process without a limit.
+    """
     if endpoint:
-        return RemoteEngine(endpoint, timeout)
+        return RemoteEngine(endpoint, timeout or 30.0)
     if kg is None:
         raise QueryError("no knowledge graph loaded for a local engine")
     if engine == "oxigraph":
-        return OxigraphEngine(kg)
-    if engine == "rdflib":
-        return RdflibEngine(kg)
-    raise QueryError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+        local: Engine = OxigraphEngine(kg)
+    elif engine == "rdflib":
+        local = RdflibEngine(kg)
+    else:
+        raise QueryError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    return TimeLimitedEngine(local, timeout) if timeout else local
