@@ -29,10 +29,15 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The site served over loopback HTTP on a free port."""
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("dist") / "site"
     write_site(load_knowledge_graph(), site)
+    return site
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    """The site served over loopback HTTP on a free port."""
     handler = functools.partial(QuietHandler, directory=str(site))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -177,3 +182,20 @@ def test_english_shows_without_javascript(browser, server: str, tmp_path: Path) 
         assert not driver.find_element("css selector", ".langs").is_displayed()
     finally:
         driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+def test_search_works_from_file_urls(browser, site: Path) -> None:
+    """Opened from disk, without a server: the search index is a script, not a fetch."""
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    driver.get((site / "index.html").as_uri())
+    driver.find_element("id", "q").send_keys("Campuchia")
+    hit = WebDriverWait(driver, WAIT).until(
+        ec.visibility_of_element_located(("css selector", "#search-results li a"))
+    )
+    hit.click()
+    WebDriverWait(driver, WAIT).until(lambda d: d.current_url.endswith("/index.html"))
+    assert driver.current_url.startswith("file://") and "/id/" in driver.current_url
+    assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
