@@ -185,7 +185,10 @@ def _common_options(in_subcommand: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from accsm_kg import cli_query  # noqa: F401  (registers the query subcommand)
+    from accsm_kg import (
+        cli_publish,  # noqa: F401  (registers the publish subcommand)
+        cli_query,  # noqa: F401  (registers the query subcommand)
+    )
 
     parser = argparse.ArgumentParser(
         prog="accsm-kg",
