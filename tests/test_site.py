@@ -459,3 +459,36 @@ def test_writing_replaces_the_folder_and_a_failure_keeps_the_old_one(
     monkeypatch.undo()
     assert (out / "index.html").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary folders left
+
+
+def test_query_cells_link_only_iris(ctx: SiteContext, recwarn: pytest.WarningsRecorder) -> None:
+    from accsm_kg.site.queries import build_query_view
+
+    page = QueryPage(
+        name="cells",
+        title="t",
+        description="",
+        parameters=[],
+        query="SELECT * {}",
+        columns=["c"],
+        rows=[
+            {"c": text}
+            for text in [
+                str(CTY.kh),
+                "ASEAN Summit",
+                "javascript:alert(1)",
+                "https://example.org/x",
+                "2015 / 2012",
+            ]
+        ],
+    )
+    cells = [row[0] for row in build_query_view(ctx, page).rows]
+    assert [c.link.href if c.link else None for c in cells] == [
+        "id/country/kh/index.html",
+        None,
+        None,
+        "https://example.org/x",
+        None,
+    ]
+    assert cells[0].link is not None and cells[0].link.labels.default == "Cambodia"
+    assert not [w for w in recwarn if "valid URI" in str(w.message)]

@@ -14,6 +14,8 @@ from accsm_kg.site.paths import QUERIES
 from accsm_kg.site.scripts import guess_language
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
+_WEB = ("http://", "https://")
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,12 @@ def query_path(name: str) -> str:
 
 
 def _cell(ctx: SiteContext, text: str) -> Cell:
-    node = URIRef(text)
-    if text and (node in ctx.pages or node in ctx.term_hrefs):
-        return Cell(text=text, link=ctx.link(node))
-    if text.startswith(("http://", "https://")):
-        return Cell(text=text, link=ctx.link(node))
+    """A result cell: an IRI becomes a link (by label when the site knows it), any other
+    text stays text, with a language guessed from its script."""
+    if _IRI.match(text):
+        node = URIRef(text)
+        if node in ctx.pages or node in ctx.term_hrefs or text.startswith(_WEB):
+            return Cell(text=text, link=ctx.link(node))
     return Cell(text=text, lang=guess_language(text))
 
 
