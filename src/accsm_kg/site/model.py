@@ -132,7 +132,6 @@ class ResourcePage:
     passages: list[Passage] = field(default_factory=list)
     conflicts: list[ConflictView] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)  # for a named graph's page
-    same_as: list[Link] = field(default_factory=list)
 
     @property
     def folder(self) -> str:

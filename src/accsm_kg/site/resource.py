@@ -4,6 +4,7 @@ behind its facts and any recorded conflict about it."""
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from functools import cached_property
 
 from rdflib import Literal, URIRef
@@ -94,7 +95,7 @@ class ResourcePages:
                 source=self.ctx.link(described.source) if described.source else None,
             )
         found = self._passages[graph]
-        return Passage(**{**found.__dict__, "number": number})
+        return replace(found, number=number)
 
     def _passage_order(self, graph: Node) -> tuple:
         described = self.describe(graph)
