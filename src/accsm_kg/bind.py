@@ -139,7 +139,7 @@ def apply_bindings(text: str, bindings: dict[str, Node]) -> str:
     found = _WHERE.search(masked)
     if not found:
         raise ParamError("the query has no WHERE { … } group to bind parameters in")
-    skip = _inline_data_spans(masked)
+    skip = _inline_data_spans(masked) + _exists_spans(masked)
     positions = [
         i + 1
         for i in range(found.end() - 1, len(masked))
@@ -152,6 +152,31 @@ def apply_bindings(text: str, bindings: dict[str, Node]) -> str:
         last = at
     out.append(text[last:])
     return "".join(out)
+
+
+_EXISTS = re.compile(r"\bEXISTS\s*\{", re.IGNORECASE)
+
+
+def _exists_spans(masked: str) -> list[tuple[int, int]]:
+    """Where the query's EXISTS / NOT EXISTS groups are, braces included.
+
+    They need no VALUES block of their own: EXISTS is evaluated with the enclosing group's
+    bindings substituted in. And Virtuoso 7 ignores a NOT EXISTS that holds a VALUES block
+    (every solution passes), so one there would change the answer on that store.
+    """
+    spans = []
+    for found in _EXISTS.finditer(masked):
+        depth, i = 0, found.end() - 1
+        while i < len(masked):
+            if masked[i] == "{":
+                depth += 1
+            elif masked[i] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        spans.append((found.end() - 1, i + 1))
+    return spans
 
 
 _INLINE_DATA = re.compile(r"\bVALUES\s*(\?\w+|\([^)]*\))\s*\{", re.IGNORECASE)
