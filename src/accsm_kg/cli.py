@@ -104,13 +104,47 @@ FILES_ARG = arg(
             default="text",
             help="text (default, for people), turtle (the SHACL report graph) or json",
         ),
+        arg(
+            "--endpoint",
+            metavar="URL",
+            help="validate what this SPARQL endpoint holds (published with accsm-kg publish) "
+            "instead of the packaged data; the shapes are the packaged ones",
+        ),
+        arg(
+            "--timeout",
+            type=float,
+            default=60.0,
+            metavar="SECONDS",
+            help="give up on one request to --endpoint after this many seconds (default 60)",
+        ),
     ),
 )
 def cmd_validate(args: argparse.Namespace) -> int:
     from accsm_kg.load import load_knowledge_graph
     from accsm_kg.validate import format_report, validate
 
-    report = validate(load_knowledge_graph(args.files, root=args.assets))
+    if args.endpoint:
+        from accsm_kg.remote import RemoteError, fetch_knowledge_graph
+
+        try:
+            if args.files:
+                raise RemoteError("FILEs cannot be added to what --endpoint holds")
+            remote = fetch_knowledge_graph(args.endpoint, timeout=args.timeout, root=args.assets)
+        except RemoteError as exc:
+            if args.debug:
+                raise
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_UNUSABLE
+        if remote.ignored:
+            print(
+                f"note: left out {len(remote.ignored)} graphs of the store that accsm-kg did "
+                "not publish",
+                file=sys.stderr,
+            )
+        kg = remote.kg
+    else:
+        kg = load_knowledge_graph(args.files, root=args.assets)
+    report = validate(kg)
     _emit(format_report(report, args.format))
     return EXIT_OK if report.conforms else EXIT_VIOLATIONS
 
