@@ -222,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     from accsm_kg import (
         cli_publish,  # noqa: F401  (registers the publish subcommand)
         cli_query,  # noqa: F401  (registers the query subcommand)
+        cli_serve,  # noqa: F401  (registers the serve subcommand)
     )
 
     parser = argparse.ArgumentParser(
