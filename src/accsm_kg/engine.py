@@ -7,8 +7,10 @@ the union of all named graphs (ontology, data, derived) as their default graph.
 
 from __future__ import annotations
 
+import http.client
 import json
 import multiprocessing
+import urllib.error
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -223,7 +225,22 @@ class RemoteEngine:
             response = client.query().response.read()
         except SPARQLWrapperException as exc:
             raise QueryError(f"the endpoint refused the query: {_one_line(str(exc))}") from None
-        except OSError as exc:
+        except urllib.error.HTTPError as exc:
+            body = _one_line((exc.read() or b"").decode("utf-8", "replace"), 200)
+            raise QueryError(
+                f"the endpoint {self.endpoint} answered HTTP {exc.code} {exc.reason}"
+                + (f": {body}" if body else "")
+            ) from None
+        except TimeoutError:
+            raise QueryError(f"no answer from {self.endpoint} within {self.timeout:g} s") from None
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, TimeoutError):
+                raise QueryError(
+                    f"no answer from {self.endpoint} within {self.timeout:g} s"
+                ) from None
+            raise QueryError(f"cannot reach {self.endpoint}: {reason}") from None
+        except (OSError, http.client.HTTPException) as exc:
             raise QueryError(f"cannot reach {self.endpoint}: {exc}") from None
         if is_graph:
             graph = bind_prefixes(Graph())
