@@ -406,3 +406,33 @@ def test_default_graph_statements_are_written_without_a_name() -> None:
     dataset.parse(data=to_nquads(quads), format="nquads")
     assert quads_of(dataset) == quads
     assert quads_of(via_pyld(to_jsonld_dataset(quads))) == quads
+
+
+# --------------------------------------------------------------------------- the command
+
+SCRIPT = shutil.which("accsm-kg", path=str(Path(sys.executable).parent)) or shutil.which("accsm-kg")
+
+
+def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    assert SCRIPT, "the accsm-kg console script is not installed"
+    return subprocess.run(
+        [SCRIPT, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_export_command_writes_stdout_or_a_file(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    shown = run("export", "--format", "nt", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout == render(kg, "nt")
+    written = run("export", "--format", "jsonld", "-o", "out.jsonld", cwd=tmp_path)
+    assert written.returncode == 0 and written.stdout == ""
+    assert (tmp_path / "out.jsonld").read_text(encoding="utf-8") == render(kg, "jsonld")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonld"]  # no temp file left
+
+
+def test_export_command_refuses_a_missing_folder(tmp_path: Path) -> None:
+    done = run("export", "--format", "ttl", "-o", tmp_path / "nowhere" / "x.ttl", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "does not exist" in lines[0]

@@ -222,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     from accsm_kg import (
         cli_publish,  # noqa: F401  (registers the publish subcommand)
         cli_query,  # noqa: F401  (registers the query subcommand)
+        cli_release,  # noqa: F401  (registers export and diff)
         cli_serve,  # noqa: F401  (registers the serve subcommand)
     )
 
@@ -252,11 +253,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
+    from accsm_kg.diff import DiffError
+    from accsm_kg.export import ExportError
     from accsm_kg.load import LoadError
     from accsm_kg.resources import AssetNotFoundError
     from accsm_kg.validate import ValidationError
+    from accsm_kg.writing import OutputError
 
-    return (LoadError, AssetNotFoundError, ValidationError)
+    return (LoadError, AssetNotFoundError, ValidationError, DiffError, ExportError, OutputError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
