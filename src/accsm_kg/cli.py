@@ -176,20 +176,50 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 @command(
     "build",
-    help="the main job: load, validate and summarise",
+    help="the main job: load, validate, run the saved queries, write dist/",
     description=(
-        "Load the packaged graph (plus any FILEs given), validate it and print a summary "
-        "(sizes, provenance coverage, validation outcome); when the graph does not conform "
-        "the validation report is printed first. For now build writes no files; running the "
-        "saved queries and writing the exports will be added to it."
+        "Load the packaged graph (plus any FILEs given) and validate it. A graph with "
+        "violations is never published: the report is printed, the exit code is 1 and the "
+        "previous --out folder is left untouched. Otherwise run every saved query and write "
+        "the release into --out: the exports (accsm.ttl, .nt, .trig, .nq, .jsonld, .rdf, "
+        "accsm-dataset.jsonld, ontology.ttl/.jsonld, context.jsonld), VoID and DCAT "
+        "descriptions (void.ttl, dcat.ttl), the saved queries' answers (queries/) and the "
+        "static site (site/). Everything is written into a new folder that then replaces "
+        "--out, so a failed build changes nothing. Progress goes to standard error, the "
+        "summary to standard output."
     ),
     epilog=EXIT_CODES_VALIDATING,
-    args=(FILES_ARG,),
+    args=(
+        FILES_ARG,
+        arg("--out", metavar="DIR", type=Path, default=Path("dist"), help="default: dist"),
+        arg(
+            "--base-url",
+            metavar="URL",
+            default="https://w3id.org/accsm-kg/",
+            help="where --out will be published; download links in dcat.ttl/void.ttl start "
+            "with it (default: https://w3id.org/accsm-kg/)",
+        ),
+        arg(
+            "--issued",
+            metavar="YYYY-MM-DD",
+            help="the release date (default: $SOURCE_DATE_EPOCH, else today)",
+        ),
+    ),
 )
 def cmd_build(args: argparse.Namespace) -> int:
     from accsm_kg.build import build, format_summary
 
-    result = build(args.files, root=args.assets)
+    def progress(message: str) -> None:
+        print(f"build: {message}", file=sys.stderr, flush=True)
+
+    result = build(
+        args.files,
+        root=args.assets,
+        out=args.out,
+        base_url=args.base_url,
+        issued=args.issued,
+        progress=progress,
+    )
     _emit(format_summary(result))
     return EXIT_OK if result.ok else EXIT_VIOLATIONS
 
@@ -253,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
+    from accsm_kg.build import BuildError
     from accsm_kg.diff import DiffError
     from accsm_kg.export import ExportError
     from accsm_kg.load import LoadError
@@ -260,7 +291,15 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     from accsm_kg.validate import ValidationError
     from accsm_kg.writing import OutputError
 
-    return (LoadError, AssetNotFoundError, ValidationError, DiffError, ExportError, OutputError)
+    return (
+        LoadError,
+        AssetNotFoundError,
+        ValidationError,
+        BuildError,
+        DiffError,
+        ExportError,
+        OutputError,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
