@@ -10,6 +10,7 @@ the line can connect at once.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sys
 from dataclasses import dataclass, field
@@ -82,6 +83,10 @@ def _graph_sizes(kg: KnowledgeGraph) -> dict[str, int]:
     return {str(g.identifier): len(g) for g in kg.dataset.graphs() if len(g)}
 
 
+def _stopped(signum: int, frame: object) -> None:
+    """The server has already shut down when this runs; nothing is left to do."""
+
+
 def serve(config: ServeConfig, *, out: Any = sys.stdout) -> None:
     """Load the graph, start the workers and serve until interrupted."""
     import uvicorn
@@ -129,8 +134,13 @@ def serve(config: ServeConfig, *, out: Any = sys.stdout) -> None:
         file=out,
         flush=True,
     )
+    # uvicorn stops gracefully on SIGINT/SIGTERM, then raises the signal again with the
+    # handler it found: a quiet one here, so that stopping the server is a normal exit (0).
+    quiet = {sig: signal.signal(sig, _stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         server.run(sockets=[sock])
     finally:
+        for sig, handler in quiet.items():
+            signal.signal(sig, handler)
         pool.close()
         sock.close()

@@ -24,6 +24,7 @@ from accsm_kg.resources import AssetNotFoundError
 from accsm_kg.serve.assets import read_asset
 
 _HEAD = re.compile(rb"<head[^>]*>", re.IGNORECASE)
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/-]*")
 #: Media types a resource is offered in, the first being the default for */*.
 RESOURCE_TYPES = ("text/html", "text/turtle", "application/ld+json", "application/n-triples")
 RESOURCE_FORMATS = {
@@ -115,7 +116,10 @@ class Resources:
 
     def iri_of(self, path: str) -> URIRef | None:
         """The resource a request path names, if the graph has it."""
-        iri = URIRef(BASE + path.lstrip("/"))
+        path = path.lstrip("/")
+        if not _PLAIN_PATH.fullmatch(path):
+            return None  # no IRI of the graph has such characters
+        iri = URIRef(BASE + path)
         return iri if iri in self.known else None
 
     def is_term(self, iri: URIRef) -> bool:
