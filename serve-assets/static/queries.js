@@ -146,11 +146,13 @@
       $("result").replaceChildren();
       setStatus("");
       showError(response.status + " " + response.statusText + ": " + text.trim());
+      $("result-heading").scrollIntoView({ block: "start" });
       return;
     }
     showError("");
     if (type.indexOf("json") >= 0) showTable(JSON.parse(text), truncated);
     else showText(text);
+    $("result-heading").scrollIntoView({ block: "start" });
   }
 
   async function run(request) {

@@ -1,0 +1,161 @@
+"""The query page of ``accsm-kg serve`` in a real headless Chromium: pick a saved query, set
+a parameter, run it, read the table; write a query in the editor and run it."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from accsm_kg.catalog import load_catalog
+from accsm_kg.engine import OxigraphEngine
+from accsm_kg.load import load_knowledge_graph
+from accsm_kg.query import run_saved
+from accsm_kg.results import readable
+from serve_helpers import ServerProcess
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+WAIT = 15  # seconds
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerProcess]:
+    process = ServerProcess("--timeout", "5", "--workers", "2")
+    try:
+        yield process
+    finally:
+        assert process.stop() == 0, "".join(process.stderr)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    assert CHROMIUM.is_file() and CHROMEDRIVER.is_file(), (
+        "the browser test needs Debian's chromium and chromium-driver (see .ci/run)"
+    )
+    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must not look for drivers online
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1300,1100",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    driver.set_page_load_timeout(WAIT * 2)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _requested(driver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def _table(driver) -> tuple[list[str], list[list[str]]]:
+    from selenium.webdriver.common.by import By
+
+    table = driver.find_element(By.ID, "results")
+    head = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")]
+    rows = [
+        [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+        for tr in table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    ]
+    return head, rows
+
+
+def test_run_a_saved_query_with_a_parameter_and_the_editor(browser, server: ServerProcess) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    driver = browser
+    driver.get_log("performance")
+    driver.get_log("browser")
+    driver.get(server.url + "/queries")
+    WebDriverWait(driver, WAIT).until(
+        lambda d: d.execute_script("return document.body.dataset.ready") == "true"
+    )
+
+    # Pick a saved query, set its date parameter and the language, run it.
+    Select(driver.find_element(By.ID, "saved-query")).select_by_value("members")
+    as_of = WebDriverWait(driver, WAIT).until(ec.element_to_be_clickable((By.ID, "param-as_of")))
+    as_of.send_keys("1990-01-01")
+    Select(driver.find_element(By.ID, "saved-lang")).select_by_value("km")
+    driver.find_element(By.ID, "run-saved").click()
+    WebDriverWait(driver, WAIT).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "#results tbody tr"))
+    )
+    head, rows = _table(driver)
+
+    saved = load_catalog()["members"]
+    local = run_saved(OxigraphEngine(load_knowledge_graph()), saved, {"as_of": "1990-01-01"}, "km")
+    assert head == local.result.variables
+    expected = [[readable(row.get(v)) for v in head] for row in local.result.rows]
+    assert sorted(rows) == sorted(expected)
+    assert 0 < len(rows) < 10  # fewer members in 1990 than today
+    status = driver.find_element(By.ID, "status").text
+    assert status == f"{len(rows)} row{'s' if len(rows) != 1 else ''}."
+    csv_link = driver.find_element(By.ID, "download-csv").get_attribute("href")
+    assert "/api/queries/members?" in csv_link
+    assert "as_of=1990-01-01" in csv_link and "format=csv" in csv_link and "lang=km" in csv_link
+    driver.save_screenshot("/tmp/serve-queries-saved.png")
+
+    # The editor: highlighted as typed, run with Ctrl+Enter.
+    editor = driver.find_element(By.ID, "editor")
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys(Keys.DELETE)
+    editor.send_keys(
+        "SELECT ?arc ?label WHERE { ?arc a accsm:ResourceCentre ; skos:prefLabel ?label "
+        'FILTER (lang(?label) = "km") } ORDER BY ?arc'
+    )
+    keywords = driver.find_elements(By.CSS_SELECTOR, "#editor-highlight .tok-keyword")
+    assert [k.text for k in keywords][:2] == ["SELECT", "WHERE"]
+    assert driver.find_elements(By.CSS_SELECTOR, "#editor-highlight .tok-pname")
+    editor.send_keys(Keys.CONTROL, Keys.ENTER)
+    WebDriverWait(driver, WAIT).until(
+        lambda d: (
+            d.find_element(By.ID, "status").text.endswith("rows.")
+            and _table(d)[0] == ["arc", "label"]
+        )
+    )
+    head, rows = _table(driver)
+    assert rows and all(r[0].startswith("arc:") for r in rows)
+    driver.save_screenshot("/tmp/serve-queries-editor.png")
+
+    # A syntax error shows the parser's message.
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys("SELECT WHERE {")
+    driver.find_element(By.ID, "run-editor").click()
+    error = WebDriverWait(driver, WAIT).until(ec.visibility_of_element_located((By.ID, "error")))
+    assert error.text.startswith("400") and "syntax error" in error.text
+
+    severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    # the 400 above is logged by the browser as a failed resource; nothing else may be
+    assert all("/sparql" in e["message"] and "400" in e["message"] for e in severe), severe
+    urls = _requested(driver)
+    assert urls and all(u.startswith((server.url, "data:")) for u in urls), urls
