@@ -436,3 +436,11 @@ def test_export_command_refuses_a_missing_folder(tmp_path: Path) -> None:
     assert done.stdout == ""
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "does not exist" in lines[0]
+
+
+@pytest.mark.parametrize("name", ["export", "diff"])
+def test_commands_explain_themselves(name: str, tmp_path: Path) -> None:
+    done = run(name, "--help", cwd=tmp_path)
+    assert done.returncode == 0
+    assert f"usage: accsm-kg {name}" in done.stdout
+    assert "exit codes:" in done.stdout and "  2  unusable input" in done.stdout
