@@ -254,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_query,  # noqa: F401  (registers the query subcommand)
         cli_release,  # noqa: F401  (registers export and diff)
         cli_serve,  # noqa: F401  (registers the serve subcommand)
+        cli_viz,  # noqa: F401  (registers the viz subcommand)
     )
 
     parser = argparse.ArgumentParser(
