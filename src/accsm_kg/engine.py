@@ -13,6 +13,7 @@ import multiprocessing
 import urllib.error
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 from typing import Literal as Kind
 
@@ -61,6 +62,16 @@ class Engine(Protocol):
         """
 
 
+@lru_cache(maxsize=256)
+def _bound(sparql: str, bindings: tuple[tuple[str, Node], ...]) -> str:
+    """The query text with its VALUES blocks, worked out once per text and values.
+
+    Placing the blocks scans the text in Python; on a small store that costs more than the
+    query itself (measured: up to 9x raw pyoxigraph for a 1 ms query).
+    """
+    return apply_bindings(sparql, dict(bindings))
+
+
 # --------------------------------------------------------------------------- Oxigraph
 
 
@@ -92,7 +103,7 @@ class OxigraphEngine:
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         # pyoxigraph's substitutions only take projected variables: join a VALUES block in.
-        sparql = apply_bindings(sparql, dict(bindings or {}))
+        sparql = _bound(sparql, tuple((bindings or {}).items()))
         try:
             answer = self.store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as exc:
@@ -211,7 +222,7 @@ class RemoteEngine:
         self.name = f"remote {endpoint}"
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        sparql = apply_bindings(sparql, dict(bindings or {}))
+        sparql = _bound(sparql, tuple((bindings or {}).items()))
         from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
