@@ -132,8 +132,15 @@ def cmd_query(args: argparse.Namespace) -> int:
         if args.explain:
             _emit(prepared.explain())
             return EXIT_OK
-        kg = None if args.endpoint else load_knowledge_graph(root=args.assets)
-        engine = make_engine(kg, engine=args.engine, endpoint=args.endpoint, timeout=args.timeout)
+        if args.endpoint or args.engine != "oxigraph":
+            kg = None if args.endpoint else load_knowledge_graph(root=args.assets)
+            engine = make_engine(
+                kg, engine=args.engine, endpoint=args.endpoint, timeout=args.timeout
+            )
+        else:  # only querying: Oxigraph parses the files itself, no rdflib Dataset needed
+            from accsm_kg.fastload import load_store
+
+            engine = make_engine(None, store=load_store(root=args.assets), timeout=args.timeout)
         result = prepared.run(engine)
         fmt = args.format
         if fmt is None:

@@ -96,7 +96,13 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    def __init__(self, kg: KnowledgeGraph | None = None, *, store: ox.Store | None = None) -> None:
+        """From a loaded graph's quads, or from a store already loaded (fastload.load_store)."""
+        if store is not None:
+            self.store = store
+            return
+        if kg is None:
+            raise QueryError("no knowledge graph loaded for a local engine")
         self.store = ox.Store()
         nquads = kg.dataset.serialize(format="nquads", encoding="utf-8")
         self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
@@ -323,6 +329,7 @@ def make_engine(
     engine: str = "oxigraph",
     endpoint: str | None = None,
     timeout: float | None = 30.0,
+    store: ox.Store | None = None,
 ) -> Engine:
     """The engine a command asked for: a remote endpoint when given, else a local one.
 
@@ -331,10 +338,12 @@ def make_engine(
     """
     if endpoint:
         return RemoteEngine(endpoint, timeout or 30.0)
-    if kg is None:
+    if engine == "oxigraph" and store is not None:
+        local: Engine = OxigraphEngine(store=store)
+    elif kg is None:
         raise QueryError("no knowledge graph loaded for a local engine")
-    if engine == "oxigraph":
-        local: Engine = OxigraphEngine(kg)
+    elif engine == "oxigraph":
+        local = OxigraphEngine(kg)
     elif engine == "rdflib":
         local = RdflibEngine(kg)
     else:
