@@ -145,6 +145,24 @@ class GraphStore:
             raise PublishError(f"the store's authentication is not usable: {exc}") from None
 
 
+    def delete(self, graph: str) -> None:
+        """Drop one graph (HTTP DELETE); a graph the store does not have is no error."""
+        request = urllib.request.Request(self.graph_url(graph), method="DELETE")
+        try:
+            with self._opener.open(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            if exc.code != 404:
+                body = _excerpt(exc.read() or b"")
+                raise PublishError(
+                    f"the store refused DELETE of <{graph}>: HTTP {exc.code} {exc.reason}"
+                    + (f": {body}" if body else "")
+                ) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise PublishError(f"cannot reach the store {self.url}: {reason}") from None
+
+
 def _ntriples(graph: Graph) -> bytes:
     return graph.serialize(format="nt", encoding="utf-8")
 
