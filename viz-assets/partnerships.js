@@ -100,7 +100,7 @@
     layout: { improvedLayout: false, randomSeed: 7 },
     nodes: {
       shape: "dot",
-      scaling: { min: 8, max: 30, label: { enabled: true, min: 12, max: 22, drawThreshold: big ? 9 : 5 } },
+      scaling: { min: 8, max: 28, label: { enabled: true, min: 10, max: 30, drawThreshold: big ? 8 : 4 } },
       font: { size: 14, face: "Noto Sans, DejaVu Sans, Khmer OS, Garuda, sans-serif",
               strokeWidth: 3, strokeColor: "#ffffff" },
       borderWidth: 1
@@ -116,8 +116,8 @@
       solver: big ? "barnesHut" : "forceAtlas2Based",
       barnesHut: { gravitationalConstant: -3000, springLength: 90, springConstant: 0.04,
                    damping: 0.3, avoidOverlap: 0.1 },
-      forceAtlas2Based: { gravitationalConstant: -80, centralGravity: 0.01, springLength: 120,
-                          springConstant: 0.05, avoidOverlap: 0.5 },
+      forceAtlas2Based: { gravitationalConstant: -120, centralGravity: 0.008, springLength: 140,
+                          springConstant: 0.04, avoidOverlap: 0.6 },
       stabilization: { enabled: true, iterations: data.stabilizationIterations,
                        updateInterval: 25, fit: true },
       minVelocity: 1.5
@@ -260,7 +260,7 @@
       recompute();
     }
     network.selectNodes([id]);
-    network.focus(id, { scale: 1.3, animation: { duration: 400 } });
+    network.focus(id, { scale: Math.max(network.getScale(), 0.9), animation: { duration: 400 } });
     showDetails(id);
   }
 
