@@ -385,3 +385,15 @@ def test_time_limited_engine_kills_the_child_and_still_answers_after(oxigraph) -
         )
         == 10
     )
+
+
+def test_run_all_reads_the_queries_of_a_given_root(tmp_path, oxigraph) -> None:
+    from accsm_kg.query import run_all
+
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "only-one.rq").write_text(
+        "# title: Only one\nSELECT ?arc WHERE { ?arc a accsm:ResourceCentre }", encoding="utf-8"
+    )
+    runs = run_all(oxigraph, root=tmp_path)
+    assert [r.query.name for r in runs] == ["only-one"]
+    assert len(runs[0].result.rows) == 10

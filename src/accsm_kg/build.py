@@ -86,8 +86,9 @@ def _module_exists(name: str) -> bool:
         return False
 
 
-def default_query_runner() -> QueryRunner | None:
-    """Runs every saved query with its defaults, or None when there is no query stage."""
+def default_query_runner(root: Path | str | None = None) -> QueryRunner | None:
+    """Runs every saved query (of ``root``/queries when given) with its defaults, or None when
+    there is no query stage."""
     if not _module_exists("accsm_kg.query"):
         return None
 
@@ -95,7 +96,7 @@ def default_query_runner() -> QueryRunner | None:
         from accsm_kg.engine import make_engine
         from accsm_kg.query import run_all
 
-        return run_all(make_engine(kg))
+        return run_all(make_engine(kg), root=root)
 
     return run
 
@@ -310,7 +311,7 @@ def build(
         return result
 
     if query_runner is _DEFAULT:
-        query_runner = default_query_runner()
+        query_runner = default_query_runner(root)
     if site_writer is _DEFAULT:
         site_writer = default_site_writer()
     if not base_url.endswith("/"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib.term import Node
 
@@ -69,6 +70,8 @@ def run_saved(
     return SavedRun(query, dict(values or {}), prepared, prepared.run(engine))
 
 
-def run_all(engine: Engine, lang: str | None = None) -> list[SavedRun]:
-    """Every saved query with its default parameters (what ``build`` publishes)."""
-    return [run_saved(engine, q, {}, lang) for _, q in sorted(load_catalog().items())]
+def run_all(
+    engine: Engine, lang: str | None = None, *, root: Path | str | None = None
+) -> list[SavedRun]:
+    """Every saved query (of ``root``/queries when given) with its default parameters."""
+    return [run_saved(engine, q, {}, lang) for _, q in sorted(load_catalog(root).items())]
