@@ -90,8 +90,7 @@ def make_viz(
         graph = focus_view(graph, focus_node, depth)
     rows = compute_metrics(graph)
     focus_curie = graph.graph.get("focus")
-    notes = [f"around {focus_curie}" if focus_curie else ""]
-    note = " ".join(n for n in notes if n)
+    note = f"around {graph.nodes[focus_node]['label']}" if focus_node is not None else ""
 
     def figure(make: Callable, fmt: str) -> Callable[[], bytes]:
         def render() -> bytes:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -42,6 +42,7 @@ ROW_GAP = 3.0  # between two rows
 BLOCK_GAP = 10.0  # between two kinds in one column
 COL_GAP = 64.0  # between the end of a column's longest label and the next column
 MARGIN = 24.0
+PARALLEL = 1.6  # points between links that join the same two nodes
 #: Labels sit on a faint white box, so that links passing behind do not cross the text.
 LABEL_BOX = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
 
@@ -239,6 +240,7 @@ def draw_layered(
 
         body_h = max((natural(c) for c in columns), default=0)
         legend_artists = []
+        legends = [(name, handles) for name, handles in legends if handles]
         for number, (legend_title, handles) in enumerate(legends):
             legend = ax.legend(
                 handles=handles,
@@ -321,18 +323,29 @@ def draw_layered(
         for number, column in enumerate(columns):
             for item in column.items:
                 where[item.key] = (item, column, number)
+        # Links between the same two nodes run side by side, PARALLEL points apart.
+        pair_count = Counter(frozenset((link.u, link.v)) for link in links)
+        pair_seen: Counter = Counter()
         for link in links:
             if link.u not in where or link.v not in where:
                 continue
+            pair = frozenset((link.u, link.v))
+            shift = (pair_seen[pair] - (pair_count[pair] - 1) / 2) * PARALLEL
+            pair_seen[pair] += 1
             (a, ca, na), (b, cb, nb) = where[link.u], where[link.v]
             if na == nb:
                 outward = -1.0 if ca.side == "right" else 1.0
                 x0 = a.x + outward * MARKER_R
-                path = _loop(x0, a.y, b.y, outward)
+                path = _loop(x0, a.y + shift, b.y + shift, outward)
             else:
                 if na > nb:
                     (a, ca, na), (b, cb, nb) = (b, cb, nb), (a, ca, na)
-                path = _curve(_right_anchor(a, ca.side), a.y, _left_anchor(b, cb.side), b.y)
+                path = _curve(
+                    _right_anchor(a, ca.side),
+                    a.y + shift,
+                    _left_anchor(b, cb.side),
+                    b.y + shift,
+                )
             ax.add_patch(
                 PathPatch(
                     path,
@@ -481,6 +494,8 @@ def partnerships_figure(
     subtitle = (
         f"{count_n} countries, bodies, partners, plans, priorities, meetings and people; "
         f"{count_e} links"
+        if count_n
+        else "The data has no links for this view."
     )
     if note:
         subtitle += f" · {note}"
