@@ -1,3 +1,4 @@
+import re
 import shutil
 import socket
 from pathlib import Path
@@ -251,3 +252,44 @@ def test_extending_refuses_reserved_graph_names(mini_kg: KnowledgeGraph, tmp_pat
     path = write(tmp_path / "x.trig", f"<{G['derived']}> {{ <http://e/a> <http://e/b> 1 . }}\n")
     with pytest.raises(LoadError, match="reserved"):
         extend_knowledge_graph(mini_kg, [path])
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("empty.ttl", "", "file is empty"),
+        ("space.ttl", '<http://a/b c> <http://p> "x" .\n', "invalid IRI <http://a/b c>"),
+        ("control.ttl", '<http://a/b\\u0001c> <http://p> "x" .\n', "invalid IRI"),
+        (
+            "clash.ttl",
+            '<http://a> <http://p> "abc"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+            '"abc" is not a valid xsd:integer',
+        ),
+        ("lang.ttl", '<http://a> <http://p> "x"@123 .\n', "valid language tag"),
+        (
+            "deep.ttl",
+            "<http://a> <http://p> " + "(" * 30000 + ")" * 30000 + " .\n",
+            "nested too deeply",
+        ),
+        (
+            "deepb.ttl",
+            "<http://a> <http://p> " + "[ <http://p> " * 30000 + "]" * 30000 + " .\n",
+            "nested too deeply",
+        ),
+    ],
+)
+def test_bad_terms_and_shapes_of_input_are_refused(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    path = write(tmp_path / name, text)
+    with pytest.raises(LoadError, match=re.escape(message)):
+        parse_file(path)
+
+
+def test_files_over_the_size_limit_are_refused_before_reading(tmp_path: Path, monkeypatch) -> None:
+    path = write(tmp_path / "big.nt", '<http://a> <http://p> "x" .\n' * 50000)  # ~1.4 MB
+    monkeypatch.setenv("ACCSM_KG_MAX_FILE_MB", "1")
+    with pytest.raises(LoadError, match="over the 1 MB limit"):
+        parse_file(path)
+    monkeypatch.setenv("ACCSM_KG_MAX_FILE_MB", "2")
+    assert len(parse_file(path)) == 1

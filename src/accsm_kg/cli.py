@@ -7,6 +7,7 @@ in the decorator, so adding ``query``, ``export``, ``serve`` … touches nothing
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -305,6 +306,8 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if not args.debug:  # rdflib logs warnings with tracebacks for input it then refuses
+        logging.getLogger("rdflib").setLevel(logging.CRITICAL)
     if sys.stdout.encoding and sys.stdout.encoding.lower().replace("-", "") != "utf8":
         sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:

@@ -7,16 +7,17 @@ Turtle/TriG/N-Triples/N-Quads parsers, none of which fetch anything. Files that 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from accsm_kg.derive import DERIVED_GRAPH, derive, describe_derived_graph
-from accsm_kg.namespaces import META_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
+from accsm_kg.namespaces import META_GRAPH, ONTOLOGY_GRAPH, bind_prefixes, curie
 from accsm_kg.resources import AssetNotFoundError, asset_dir, asset_files
 
 #: rdflib parser name for each accepted file extension.
@@ -105,7 +106,34 @@ def rdf_format(path: Path) -> str:
     return fmt
 
 
+#: Input files larger than this are refused before reading (override: ACCSM_KG_MAX_FILE_MB).
+DEFAULT_MAX_FILE_MB = 100
+
+
+def max_file_bytes() -> int:
+    value = os.environ.get("ACCSM_KG_MAX_FILE_MB", "")
+    try:
+        return int(float(value) * 1024 * 1024) if value else DEFAULT_MAX_FILE_MB * 1024 * 1024
+    except ValueError:
+        return DEFAULT_MAX_FILE_MB * 1024 * 1024
+
+
 def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise LoadError(path, "no such file") from None
+    except OSError as exc:
+        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from None
+    limit = max_file_bytes()
+    if size > limit:
+        raise LoadError(
+            path,
+            f"file is {size / 1048576:.0f} MB, over the {limit / 1048576:.0f} MB limit "
+            "(set ACCSM_KG_MAX_FILE_MB to allow larger files)",
+        )
+    if size == 0:
+        raise LoadError(path, "file is empty")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -186,9 +214,34 @@ def parse_file(path: Path | str) -> Dataset:
     target: Graph = dataset if fmt in {"trig", "nquads"} else dataset.graph(URIRef(file_iri))
     try:
         target.parse(data=text, format=fmt, publicID=file_iri)
+    except RecursionError:
+        raise LoadError(path, "collections or blank nodes nested too deeply to read") from None
     except Exception as exc:  # any parser failure means the file is unusable
         raise _parse_error(path, text, fmt, exc) from exc
+    _check_terms(dataset, path)
     return dataset
+
+
+_BAD_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _check_terms(dataset: Dataset, path: Path) -> None:
+    """Refuse IRIs that no RDF syntax allows and literals that are not of their datatype.
+
+    rdflib only warns about both; passed on, they would break every export and every store.
+    """
+    for quad in dataset.quads((None, None, None, None)):
+        for term in quad[:3]:
+            if isinstance(term, URIRef) and _BAD_IRI_CHARACTERS.search(term):
+                shown = term.encode("unicode_escape").decode("ascii")
+                raise LoadError(
+                    path, f"invalid IRI <{_one_line(shown, 80)}>: spaces or control characters"
+                )
+            if isinstance(term, Literal) and getattr(term, "ill_typed", False):
+                raise LoadError(
+                    path,
+                    f'"{_one_line(str(term), 40)}" is not a valid {curie(term.datatype)}',
+                )
 
 
 def _parse_graph(path: Path) -> Graph:
