@@ -50,10 +50,20 @@ def test_each_command_explains_itself_and_its_exit_codes(tmp_path: Path, name: s
     assert "  2  unusable input" in result.stdout
 
 
-def test_no_command_is_a_usage_error(tmp_path: Path) -> None:
-    result = run(cwd=tmp_path)
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "error: the following arguments are required: COMMAND (see 'accsm-kg --help')"),
+        (("nope",), "error: argument COMMAND: invalid choice: 'nope'"),
+        (("validate", "--bogus"), "error: unrecognized arguments: --bogus"),
+        (("stats", "--format", "xml"), "error: argument --format: invalid choice: 'xml'"),
+    ],
+)
+def test_misuse_is_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    result = run(*args, cwd=tmp_path)
     assert result.returncode == 2
-    assert "usage:" in result.stderr
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_validate_conforming(tmp_path: Path) -> None:

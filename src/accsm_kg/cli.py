@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from accsm_kg import __version__
 
@@ -228,6 +228,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 # --- parser and entry point -----------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """Misuse is one line on stderr and exit 2, not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_UNUSABLE, f"error: {message} (see '{self.prog} --help')\n")
+
+
 def _common_options(in_subcommand: bool) -> argparse.ArgumentParser:
     """--assets and --debug, accepted before or after the subcommand.
 
@@ -258,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_viz,  # noqa: F401  (registers the viz subcommand)
     )
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="accsm-kg",
         description=(
             "The ACCSM knowledge graph: ASEAN cooperation on civil-service matters as RDF, "
@@ -268,7 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_common_options(in_subcommand=False)],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
     for cmd in COMMANDS.values():
         sub = subparsers.add_parser(
             cmd.name,
