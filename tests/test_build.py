@@ -4,6 +4,7 @@ violations, and never leaves a half-written or foreign folder behind."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -234,3 +235,38 @@ def test_builds_are_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     build(root=MINI, out=tmp_path / "a", query_runner=None, site_writer=None)
     build(root=MINI, out=tmp_path / "b", query_runner=None, site_writer=None)
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+@pytest.mark.slow
+def test_a_build_killed_at_any_moment_leaves_a_whole_release(tmp_path: Path) -> None:
+    """kill -9 at several moments of a build: dist/ is always the old or the new release,
+    never missing or half-written (Linux swaps the folders in one renameat2 exchange)."""
+    import hashlib
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    command = [sys.executable, "-m", "accsm_kg", "build", "--out", "dist"]
+    subprocess.run(command, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=300)
+    dist = tmp_path / "dist"
+
+    def fingerprint() -> dict[str, str]:
+        return {
+            str(p.relative_to(dist)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(dist.rglob("*"))
+            if p.is_file()
+        }
+
+    release = fingerprint()
+    rng = random.Random(8)
+    for _ in range(5):
+        process = subprocess.Popen(
+            command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(rng.uniform(0.5, 5.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert fingerprint() == release  # same input, so old and new releases are identical

@@ -17,6 +17,8 @@ replaced (or switched off with ``None``) through :func:`build`'s arguments.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import importlib.util
 import os
 import shutil
@@ -202,9 +204,42 @@ def _check_out(out: Path) -> None:
         )
 
 
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False when unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False  # the file system or kernel cannot exchange: fall back to two renames
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def _swap(new: Path, out: Path) -> None:
-    """Put ``new`` in place of ``out`` (two renames); the previous folder is put back if the
-    second rename fails, and deleted once the new one is in place."""
+    """Put ``new`` in place of ``out`` and delete the previous folder.
+
+    On Linux the two folders are exchanged in one atomic step, so even a process killed at
+    any instant leaves either the old or the new release at ``out``. Elsewhere two renames
+    are used; the previous folder is put back if the second fails.
+    """
+    if out.exists() and _exchange(new, out):
+        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the previous release
+        return
     holder: Path | None = None
     if out.exists():
         holder = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
