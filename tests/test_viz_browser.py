@@ -138,6 +138,7 @@ def painted_pixels(driver) -> int:
 
 
 def test_shipped_network_in_chromium(browser, shipped_page: Path) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
     open_page(browser, shipped_page, limit=30)
@@ -145,6 +146,22 @@ def test_shipped_network_in_chromium(browser, shipped_page: Path) -> None:
     total = (len(payload["nodes"]), len(payload["edges"]))
     assert counts(browser) == total
     assert painted_pixels(browser) > 5000
+
+    # a click on a node (ASEAN, the largest) shows its facts and their sources
+    asean = "https://w3id.org/accsm-kg/id/organization/asean"
+    x, y = browser.execute_script(
+        "var net = window.accsmViz.network;"
+        "var p = net.canvasToDOM(net.getPositions([arguments[0]])[arguments[0]]);"
+        "var box = document.querySelector('#network canvas').getBoundingClientRect();"
+        "return [p.x - box.width / 2, p.y - box.height / 2];",
+        asean,
+    )
+    canvas = browser.find_element(By.CSS_SELECTOR, "#network canvas")
+    ActionChains(browser).move_to_element_with_offset(canvas, int(x), int(y)).click().perform()
+    details = browser.find_element(By.ID, "details")
+    assert details.get_attribute("data-node") == asean
+    assert "Association of Southeast Asian Nations" in details.text
+    assert "Sources" in details.text and "member state of" in details.text
 
     # the time slider: fewer nodes and links in 2000, all of them again at the right end
     set_year(browser, 2000)
