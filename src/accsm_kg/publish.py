@@ -144,7 +144,6 @@ class GraphStore:
         except ValueError as exc:  # urllib's digest handler on a scheme it does not know
             raise PublishError(f"the store's authentication is not usable: {exc}") from None
 
-
     def delete(self, graph: str) -> None:
         """Drop one graph (HTTP DELETE); a graph the store does not have is no error."""
         request = urllib.request.Request(self.graph_url(graph), method="DELETE")
