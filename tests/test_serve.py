@@ -8,9 +8,12 @@ import http.client
 import io
 import json
 import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -20,7 +23,7 @@ from rdflib.namespace import OWL, RDF, RDFS, VOID
 
 from accsm_kg.catalog import load_catalog
 from accsm_kg.engine import OxigraphEngine, parse_json_results
-from accsm_kg.load import load_knowledge_graph
+from accsm_kg.load import KnowledgeGraph, load_knowledge_graph
 from accsm_kg.namespaces import ACCSM, ARC, SD, G
 from accsm_kg.query import prepare_saved, run_saved
 from serve_helpers import ServerProcess, cpu_ticks, gone
@@ -32,12 +35,22 @@ MAX_ROWS = 1000
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY RAND()"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 SIMPLE = "SELECT ?arc WHERE { ?arc a accsm:ResourceCentre }"
+EXTRA = Path(__file__).parent / "fixtures" / "serve" / "extra.trig"
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[ServerProcess]:
     process = ServerProcess(
-        "--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "--workers", "2", "--queue", "8"
+        "--timeout",
+        str(TIMEOUT),
+        "--max-rows",
+        str(MAX_ROWS),
+        "--workers",
+        "2",
+        "--queue",
+        "8",
+        "--data",
+        str(EXTRA),
     )
     try:
         yield process
@@ -48,8 +61,13 @@ def server() -> Iterator[ServerProcess]:
 
 
 @pytest.fixture(scope="module")
-def engine() -> OxigraphEngine:
-    return OxigraphEngine(load_knowledge_graph())
+def kg() -> KnowledgeGraph:
+    return load_knowledge_graph([EXTRA])
+
+
+@pytest.fixture(scope="module")
+def engine(kg: KnowledgeGraph) -> OxigraphEngine:
+    return OxigraphEngine(kg)
 
 
 class Answer:
@@ -314,8 +332,7 @@ def test_service_and_from_are_refused(server: ServerProcess, query: str) -> None
     assert "refused" in answer.text
 
 
-def test_dataset_from_protocol_parameters(server: ServerProcess) -> None:
-    kg = load_knowledge_graph()
+def test_dataset_from_protocol_parameters(server: ServerProcess, kg: KnowledgeGraph) -> None:
     ontology_size = len(kg.ontology_graph())
     only_ontology = sparql(
         server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph_uri=str(G.ontology)
@@ -432,6 +449,28 @@ def test_ontology_and_its_terms(server: ServerProcess) -> None:
 def test_named_graphs_are_resources_too(server: ServerProcess) -> None:
     answer = request(server, "GET", "/graph/meta", headers={"Accept": "text/turtle"})
     assert answer.status == 200
+
+
+def test_data_given_with_data_is_served(server: ServerProcess, kg: KnowledgeGraph) -> None:
+    assert server.triples == sum(len(g) for g in kg.dataset.graphs())  # quads, all graphs
+    town = request(server, "GET", "/id/place/serve-test-town", headers={"Accept": "text/turtle"})
+    assert town.status == 200 and "Serve Test Town" in town.text
+    html = request(server, "GET", "/id/place/serve-test-town", headers={"Accept": "text/html"})
+    assert html.status == 200 and "Serve Test Town" in html.text
+    graph = request(server, "GET", "/graph/serve-test-extra", headers={"Accept": "text/turtle"})
+    assert graph.status == 200
+
+
+def test_a_port_in_use_is_a_clear_error(server: ServerProcess) -> None:
+    port = urlsplit(server.url).port
+    out = subprocess.run(
+        [sys.executable, "-m", "accsm_kg", "serve", "--port", str(port)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2
+    assert out.stderr.strip() == f"error: cannot listen on 127.0.0.1:{port}: Address already in use"
 
 
 @pytest.mark.parametrize(
