@@ -76,6 +76,16 @@ def test_build_writes_every_file(release) -> None:
         assert (out / name).is_file(), name
     assert (out / MARKER).is_file()
     assert (out / "site" / "index.html").is_file()
+    for name in (
+        "partnerships.html",
+        "partnerships.png",
+        "partnerships.svg",
+        "arc-priorities.png",
+        "partnerships.graphml",
+        "partnerships.gexf",
+        "metrics.csv",
+    ):
+        assert (out / "viz" / name).is_file(), name
     assert result.files == sorted(result.files)
     assert set(RELEASE_FILES) <= set(result.files)
 

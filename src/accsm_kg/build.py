@@ -305,6 +305,11 @@ def _write_release(
         pages = site_query_pages(runs)
         site_writer(kg, folder / "site", pages, downloads=site_downloads())
         result.site_written = True
+
+    progress("drawing the partnership network …")
+    from accsm_kg.viz import write_viz
+
+    write_viz(kg, folder / "viz")
     _write(folder, MARKER, MARKER_TEXT)
 
 
