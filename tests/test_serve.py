@@ -532,8 +532,17 @@ def test_pages_are_served(server: ServerProcess) -> None:
     for path in ("/", "/queries", "/assets/queries.js", "/assets/sparql-highlight.js"):
         answer = request(server, "GET", path)
         assert answer.status == 200, path
-    viz = request(server, "GET", "/viz")
-    assert viz.status in (200, 404) and viz.type == "text/html"
+
+
+def test_the_partnership_network(server: ServerProcess) -> None:
+    page = request(server, "GET", "/viz")
+    assert page.status == 200 and page.type == "text/html"
+    assert "partnership network" in page.text
+    policy = page.headers["Content-Security-Policy"]
+    assert "'sha256-" in policy and "http" not in policy  # its own inline scripts only
+    graphml = request(server, "GET", "/viz/partnerships.graphml")  # drawn on first request
+    assert graphml.status == 200 and b"<graphml" in graphml.body
+    assert request(server, "GET", "/viz/nothing.html").status == 404
 
 
 # --------------------------------------------------------------------------- hardening

@@ -159,3 +159,37 @@ def test_run_a_saved_query_with_a_parameter_and_the_editor(browser, server: Serv
     assert all("/sparql" in e["message"] and "400" in e["message"] for e in severe), severe
     urls = _requested(driver)
     assert urls and all(u.startswith((server.url, "data:")) for u in urls), urls
+
+
+def test_the_partnership_network_runs_under_the_content_security_policy(
+    browser, server: ServerProcess
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    driver.get_log("performance")
+    driver.get_log("browser")
+    driver.get(server.url + "/viz")
+    WebDriverWait(driver, 60).until(  # the layout settles, as in tests/test_viz_browser.py
+        lambda d: (
+            d.execute_script(
+                "return document.getElementById('status').getAttribute('data-stabilized')"
+            )
+            == "true"
+        )
+    )
+    nodes = driver.find_element(By.ID, "count-nodes").text
+    assert nodes and nodes != "0"
+    painted = driver.execute_script(
+        "var c = document.querySelector('#network canvas');"
+        "var p = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;"
+        "for (var i = 0; i < p.length; i += 4) if (p[i + 3] && p[i] <= 245) n++;"
+        "return n;"
+    )
+    assert painted > 1000
+    driver.save_screenshot("/tmp/serve-viz.png")
+    problems = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert problems == []  # a blocked inline script or style would be reported here
+    urls = _requested(driver)
+    assert all(u.startswith((server.url, "data:", "blob:")) for u in urls), urls

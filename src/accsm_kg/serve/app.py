@@ -24,7 +24,7 @@ from accsm_kg.catalog import load_catalog
 from accsm_kg.load import KnowledgeGraph, load_knowledge_graph
 from accsm_kg.serve.deref import Resources
 from accsm_kg.serve.guard import Guard
-from accsm_kg.serve.pages import Pages, load_viz
+from accsm_kg.serve.pages import Pages, Viz
 from accsm_kg.serve.pool import QueryPool, Zygote
 from accsm_kg.serve.sparql import SparqlEndpoint, service_description
 from accsm_kg.serve.worker import make_setup
@@ -101,7 +101,7 @@ def serve(config: ServeConfig, *, out: Any = sys.stdout) -> None:
     pool = QueryPool(zygote, config.workers, config.queue, config.timeout)
     try:
         resources = Resources.build(kg)  # the site is built while the zygote loads the store
-        viz = load_viz(kg, config.dist)
+        viz = Viz.load(kg, config.dist)
         info = zygote.wait_ready()
         pool.start()
         sock = _bind(config.host, config.port)

@@ -3,11 +3,12 @@ the partnership network, the static site and dereferenced IRIs, /health."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import re
 import sys
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,23 +66,49 @@ def inline_script_hashes(page: bytes) -> list[str]:
     ]
 
 
-def load_viz(kg: KnowledgeGraph, dist: Path | None) -> dict[str, bytes]:
-    """The partnership network's files: from ``dist/viz`` when given, else written now into
-    a temporary folder by accsm_kg.viz; empty when neither is there."""
-    if dist is not None:
-        folder = dist / "viz"
-        if not folder.is_dir():
-            print(f"warning: {folder} does not exist; /viz is built afresh", file=sys.stderr)
-        else:
-            return _read_folder(folder)
-    try:
-        from accsm_kg.viz import write_viz
-    except ImportError as exc:
-        print(f"warning: the partnership network is not available ({exc})", file=sys.stderr)
-        return {}
-    with tempfile.TemporaryDirectory(prefix="accsm-kg-viz-") as temp:
-        write_viz(kg, Path(temp))
-        return _read_folder(Path(temp))
+class Viz:
+    """The partnership network's files: read from ``dist/viz`` when given, else drawn by
+    accsm_kg.viz — the page at startup, the figures and exports on first request (in a
+    thread: drawing a PNG takes a second)."""
+
+    def __init__(
+        self, files: dict[str, bytes], renderers: dict[str, Callable[[], bytes]] | None = None
+    ) -> None:
+        self.files = dict(files)
+        self.renderers = renderers or {}
+        names = [*self.files, *self.renderers]
+        pages = [n for n in names if n.endswith(".html")]
+        self.page = "index.html" if "index.html" in pages else (pages[0] if pages else None)
+        self._drawing = asyncio.Lock()  # one at a time: matplotlib is not thread-safe
+        if self.page is not None and self.page not in self.files:
+            self.files[self.page] = self.renderers[self.page]()
+        self.policy = csp_with(
+            inline_script_hashes(self.files[self.page]) if self.page else [], inline_styles=True
+        )
+
+    async def get(self, name: str) -> bytes | None:
+        if name in self.files:
+            return self.files[name]
+        if name not in self.renderers:
+            return None
+        async with self._drawing:
+            if name not in self.files:
+                self.files[name] = await asyncio.to_thread(self.renderers[name])
+        return self.files[name]
+
+    @classmethod
+    def load(cls, kg: KnowledgeGraph, dist: Path | None) -> Viz:
+        if dist is not None:
+            folder = dist / "viz"
+            if folder.is_dir():
+                return cls(_read_folder(folder))
+            print(f"warning: {folder} does not exist; /viz is drawn afresh", file=sys.stderr)
+        try:
+            from accsm_kg.viz import make_viz
+        except ImportError as exc:
+            print(f"warning: the partnership network is not available ({exc})", file=sys.stderr)
+            return cls({})
+        return cls({}, make_viz(kg).renderers)
 
 
 def _read_folder(folder: Path) -> dict[str, bytes]:
@@ -92,20 +119,13 @@ def _read_folder(folder: Path) -> dict[str, bytes]:
     }
 
 
-def viz_page_name(files: dict[str, bytes]) -> str | None:
-    pages = [name for name in files if name.endswith(".html")]
-    if "index.html" in pages:
-        return "index.html"
-    return pages[0] if pages else None
-
-
 class Pages:
     def __init__(
         self,
         pool: QueryPool,
         catalog: dict[str, SavedQuery],
         resources: Resources,
-        viz: dict[str, bytes],
+        viz: Viz,
         info: dict[str, Any],
     ) -> None:
         self.pool = pool
@@ -113,7 +133,6 @@ class Pages:
         self.catalog_json = catalog_json(catalog)
         self.resources = resources
         self.viz = viz
-        self.viz_page = viz_page_name(viz)
         self.info = info
         self.static = static_files()
 
@@ -168,21 +187,21 @@ class Pages:
 
     # -- the partnership network -------------------------------------------------------------
     async def viz_index(self, request: Request) -> Response:
-        if self.viz_page is None:
+        if self.viz.page is None:
             return Response(
                 read_asset("viz-missing.html"), 404, media_type="text/html; charset=utf-8"
             )
-        page = self.viz[self.viz_page]
-        policy = csp_with(inline_script_hashes(page), inline_styles=True)
         return Response(
-            page, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": policy}
+            self.viz.files[self.viz.page],
+            media_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": self.viz.policy},
         )
 
     async def viz_file(self, request: Request) -> Response:
         name = request.path_params["name"]
-        if name == self.viz_page:
+        if name == self.viz.page:
             return await self.viz_index(request)
-        data = self.viz.get(name)
+        data = await self.viz.get(name)
         if data is None:
             return plain(404, "no such file")
         return Response(data, media_type=content_type(name))
