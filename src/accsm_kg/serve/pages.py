@@ -208,7 +208,9 @@ class Pages:
 
     # -- health ------------------------------------------------------------------------------
     async def health(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok", **self.info, "pool": self.pool.stats()})
+        stats = self.pool.stats()
+        status = "degraded" if stats["lost"] else "ok"
+        return JSONResponse({"status": status, **self.info, "pool": stats})
 
     # -- the site and the resources ----------------------------------------------------------
     async def index(self, request: Request) -> Response:

@@ -253,6 +253,7 @@ class QueryPool:
         self._waiters: deque[asyncio.Future[Worker]] = deque()
         self.running = 0
         self.killed = 0
+        self.lost = 0
 
     def start(self) -> None:
         """Start the workers (before the event loop runs)."""
@@ -264,6 +265,7 @@ class QueryPool:
     def stats(self) -> dict[str, int]:
         return {
             "workers": self.size,
+            "lost": self.lost,
             "running": self.running,
             "waiting": len(self._waiters),
             "queue": self.queue,
@@ -309,7 +311,11 @@ class QueryPool:
     async def _replace(self, worker: Worker) -> None:
         worker.kill()
         self.workers.pop(worker.pid, None)
-        fresh = await asyncio.to_thread(self.zygote.spawn)
+        try:
+            fresh = await asyncio.to_thread(self.zygote.spawn)
+        except PoolError:
+            self.lost += 1  # the zygote is gone: the pool shrinks, /health says so
+            raise
         self.workers[fresh.pid] = fresh
         self._release(fresh)
 

@@ -34,11 +34,18 @@ def _error(status: int, message: str) -> dict[str, Any]:
     return {"status": status, "message": " ".join(str(message).split())[:2000]}
 
 
+_CACHED_TEXT = 16 * 1024  # longer queries are checked each time (the cache stays small)
+
+
 @functools.lru_cache(maxsize=512)
+def _checked_adhoc(text: str) -> Prepared:
+    return prepare_adhoc(text)
+
+
 def checked_adhoc(text: str) -> Prepared:
     """prepare_adhoc, remembered per query text: checking parses the query with rdflib,
     which takes longer than running most queries; the verdict for a text never changes."""
-    return prepare_adhoc(text)
+    return _checked_adhoc(text) if len(text) <= _CACHED_TEXT else prepare_adhoc(text)
 
 
 @functools.lru_cache(maxsize=512)
