@@ -401,6 +401,35 @@ def test_a_runaway_query_is_stopped_while_others_are_served(server: ServerProces
     assert sparql(server, SIMPLE).status == 200
 
 
+def test_beyond_the_running_queries_and_the_queue_is_503_at_once(server: ServerProcess) -> None:
+    answers: list[tuple[str, Answer]] = []
+    lock = threading.Lock()
+
+    def send(query: str) -> None:
+        answer = sparql(server, query)
+        with lock:
+            answers.append((query, answer))
+
+    threads = [threading.Thread(target=send, args=(RUNAWAY,)) for _ in range(2)]  # --workers 2
+    for thread in threads:
+        thread.start()
+    time.sleep(0.4)
+    waiting = [threading.Thread(target=send, args=(SIMPLE,)) for _ in range(8)]  # --queue 8
+    for thread in waiting:
+        thread.start()
+    time.sleep(0.4)
+    assert request(server, "GET", "/health").json()["pool"]["waiting"] == 8
+    refused = sparql(server, SIMPLE)
+    assert refused.status == 503 and refused.elapsed < 0.5
+    assert refused.headers["Retry-After"] == "1"
+    assert "busy" in refused.text
+    for thread in threads + waiting:
+        thread.join(30)
+    assert [a.status for q, a in answers if q == RUNAWAY] == [503, 503]
+    assert len(answers) == 10
+    assert sparql(server, SIMPLE).status == 200
+
+
 # --------------------------------------------------------------------------- resources
 
 
