@@ -51,6 +51,8 @@ def server() -> Iterator[ServerProcess]:
         "8",
         "--data",
         str(EXTRA),
+        "--max-memory",
+        "8192",  # the runaway below must meet the time limit before the memory cap
     )
     try:
         yield process

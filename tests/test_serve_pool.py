@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from accsm_kg.serve.pool import Busy, QueryPool, TimedOut, WorkerDied, Zygote
+from accsm_kg.serve.worker import QueryHandler
 
 
 def _handler(request: dict[str, Any]) -> dict[str, Any]:
@@ -42,8 +43,8 @@ def _gone(pid: int, within: float = 3.0) -> bool:
 def make_pool():
     pools: list[QueryPool] = []
 
-    def make(size: int, queue: int, timeout: float) -> QueryPool:
-        zygote = Zygote(_setup)
+    def make(size: int, queue: int, timeout: float, setup: Any = _setup) -> QueryPool:
+        zygote = Zygote(setup)
         assert zygote.wait_ready()["triples"] == 42
         pool = QueryPool(zygote, size, queue, timeout)
         pool.start()
@@ -128,3 +129,25 @@ def test_nothing_outlives_the_pool(make_pool) -> None:
     pids = [*pool.pids(), pool.zygote.pid]
     pool.close()
     assert all(_gone(pid) for pid in pids)
+
+
+class _Hungry(QueryHandler):
+    """A query handler whose 'query' allocates the megabytes it is asked for."""
+
+    def __init__(self) -> None:  # no store: only the memory cap is under test
+        self.max_memory_mb = 200
+
+    def sparql(self, request: dict[str, Any]) -> dict[str, Any]:
+        block = bytearray(request["mb"] << 20)
+        return {"status": 200, "size": len(block)}
+
+
+def test_a_query_over_the_memory_cap_is_stopped(make_pool) -> None:
+    pool = make_pool(1, 4, 10, setup=lambda: (_Hungry(), {"triples": 42}))
+
+    async def scenario() -> list[dict[str, Any]]:
+        return [await pool.run({"op": "sparql", "mb": mb}) for mb in (50, 1000, 50)]
+
+    small, big, again = asyncio.run(scenario())
+    assert small == again == {"status": 200, "size": 50 << 20}
+    assert big["status"] == 503 and "more memory" in big["message"]

@@ -102,6 +102,14 @@ def _positive(kind: type) -> object:
             metavar="DIR",
             help="serve /viz from DIR/viz (a build's output) instead of drawing it afresh",
         ),
+        arg(
+            "--max-memory",
+            type=_positive(int),
+            default=2048,
+            metavar="MB",
+            help="memory a query may take on top of the loaded graph; over it the query is "
+            "stopped with 503 (default 2048)",
+        ),
         arg("--access-log", action="store_true", help="log every request to stderr"),
     ),
 )
@@ -118,6 +126,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         assets=args.assets,
         dist=args.dist,
         queue=args.queue,
+        max_memory_mb=args.max_memory,
         access_log=args.access_log,
     )
     if args.workers:
