@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from rdflib import Literal, URIRef
 
-from accsm_kg.bind import apply_bindings
+from accsm_kg import bind
+from accsm_kg.bind import QueryRefused, QuerySyntaxError, apply_bindings, check_read_only
 from accsm_kg.engine import OxigraphEngine
 from accsm_kg.load import KnowledgeGraph, load_knowledge_graph
 
@@ -61,3 +63,31 @@ def test_leaf_optional_filters_still_see_the_bound_language() -> None:
       OPTIONAL { ?c skos:prefLabel ?l FILTER (lang(?l) = ?lang) } }"""
     rows = OxigraphEngine(kg).query(text, {"lang": Literal("km")}).rows
     assert [r["l"].language for r in rows] == ["km"]
+
+
+class _Untouchable:
+    def query(self, text: str) -> None:
+        raise AssertionError(f"the empty store was asked to run {text!r}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+        "SELECT * FROM <http://127.0.0.1:1/data.ttl> WHERE { ?s ?p ?o }",
+        "SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    ],
+)
+def test_fetching_queries_are_refused_before_oxigraph_sees_them(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    monkeypatch.setattr(bind, "_EMPTY_STORE", _Untouchable())
+    with pytest.raises(QueryRefused):
+        check_read_only(text)
+
+
+def test_updates_and_syntax_errors_keep_rdflibs_messages() -> None:
+    with pytest.raises(QueryRefused, match="updates are refused"):
+        check_read_only("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    with pytest.raises(QuerySyntaxError, match="syntax error"):
+        check_read_only("SELECT ?x WHERE { ?x ")

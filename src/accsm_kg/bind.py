@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -267,6 +268,8 @@ def check_read_only(text: str) -> None:
     Raises ParamError-compatible QueryRefused / QuerySyntaxError (both ValueError).
     """
     masked = _mask_comments_and_strings(text)
+    if not _FORBIDDEN.search(masked) and _oxigraph_parses(with_prefixes(text)):
+        return
     try:
         parseQuery(text)
     except Exception as query_error:
@@ -280,6 +283,24 @@ def check_read_only(text: str) -> None:
         raise QueryRefused(
             f"{found.group(1).upper()} is refused: queries run on the local graph only"
         )
+
+
+def _oxigraph_parses(text: str) -> bool:
+    """True when Oxigraph parses ``text`` as a query (never an update).
+
+    rdflib's parser takes about 50 ms a query, most of a build's query time; Oxigraph's takes
+    well under one. It is run on an empty store (so it evaluates nothing), and only after the
+    text was checked for SERVICE, LOAD and FROM. Anything it refuses goes to rdflib's parser,
+    which gives the error message.
+    """
+    try:
+        _EMPTY_STORE.query(text)
+    except (SyntaxError, ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+_EMPTY_STORE = ox.Store()
 
 
 class QueryRefused(ValueError):
