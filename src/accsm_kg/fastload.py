@@ -13,6 +13,7 @@ with its line number.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,7 +36,7 @@ _FORMATS = {
     "nt": ox.RdfFormat.N_TRIPLES,
 }
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+_XSD_DATE_NODE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 _RESERVED = {ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(DERIVED_GRAPH))}
 
 
@@ -72,6 +73,13 @@ def _comparable(store: ox.Store) -> dict[str, tuple[str, bool]]:
     return mapping
 
 
+@lru_cache(maxsize=65536)
+def _day(lexical: str, datatype: str, latest: bool) -> ox.Literal | None:
+    """derive's first or last day of a date literal, as an Oxigraph xsd:date (cached)."""
+    day = _bounds(Literal(lexical, datatype=URIRef(datatype)), latest=latest)
+    return None if day is None else ox.Literal(day.isoformat(), datatype=_XSD_DATE_NODE)
+
+
 def _derive(store: ox.Store) -> None:
     derived = ox.NamedNode(str(DERIVED_GRAPH))
     ontology = ox.NamedNode(str(ONTOLOGY_GRAPH))
@@ -81,14 +89,14 @@ def _derive(store: ox.Store) -> None:
     names = [g for g in store.named_graphs() if g not in (ontology, derived)]
     added = []
     for prop, (twin, latest) in _comparable(store).items():
+        twin_node = ox.NamedNode(twin)
         for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
-            if quad.graph_name in (ontology, derived) or not isinstance(quad.object, ox.Literal):
+            value = quad.object
+            if quad.graph_name in (ontology, derived) or not isinstance(value, ox.Literal):
                 continue
-            value = Literal(quad.object.value, datatype=URIRef(quad.object.datatype.value))
-            day = _bounds(value, latest=latest)
-            if day is not None:
-                date = ox.Literal(day.isoformat(), datatype=ox.NamedNode(_XSD_DATE))
-                added.append(ox.Quad(quad.subject, ox.NamedNode(twin), date, derived))
+            date = _day(value.value, value.datatype.value, latest)
+            if date is not None:
+                added.append(ox.Quad(quad.subject, twin_node, date, derived))
     sd_named_graph = ox.NamedNode(str(SD.NamedGraph))
     for name in names:
         if isinstance(name, ox.NamedNode | ox.BlankNode):
