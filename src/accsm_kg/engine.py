@@ -105,6 +105,10 @@ class OxigraphEngine:
             raise QueryError("no knowledge graph loaded for a local engine")
         self.store = ox.Store()
         nquads = kg.dataset.serialize(format="nquads", encoding="utf-8")
+        # rdflib's order changes from process to process (hash randomisation), and answers
+        # whose order SPARQL leaves open (GROUP_CONCAT, ties) follow the loading order: load
+        # in a fixed order, so that the same graph gives the same answers, byte for byte.
+        nquads = b"\n".join(sorted(nquads.splitlines()))
         self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
@@ -119,12 +123,17 @@ class OxigraphEngine:
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             rows = []
+            seen: dict[object, Node] = {}  # answers repeat terms (labels, IRIs): convert once
             for solution in answer:
                 row = {}
                 for name in variables:
-                    value = _to_rdflib(solution[name])
-                    if value is not None:
-                        row[name] = value
+                    term = solution[name]
+                    if term is None:
+                        continue
+                    value = seen.get(term)
+                    if value is None:
+                        value = seen[term] = _to_rdflib(term)
+                    row[name] = value
                 rows.append(row)
             return QueryResult("select", variables, rows)
         if isinstance(answer, ox.QueryBoolean):
