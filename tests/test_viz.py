@@ -523,3 +523,20 @@ def test_make_viz_reuses_an_engine(kg: KnowledgeGraph) -> None:
     """The build stage hands over the engine it already loaded."""
     result = make_viz(None, engine=OxigraphEngine(kg))
     assert result.graph.number_of_nodes() > 50
+
+
+def test_regression_svg_is_byte_identical_from_run_to_run(tmp_path) -> None:
+    """matplotlib salts SVG ids at random unless told otherwise; a rebuild must not differ."""
+    import subprocess
+    import sys
+
+    digests = []
+    for run in ("a", "b"):
+        subprocess.run(
+            [sys.executable, "-m", "accsm_kg", "viz", "--out", str(tmp_path / run)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        digests.append((tmp_path / run / "partnerships.svg").read_bytes())
+    assert digests[0] == digests[1]

@@ -376,7 +376,9 @@ def draw_layered(
 def figure_bytes(fig: Figure, fmt: str) -> bytes:
     out = io.BytesIO()
     metadata = {"Software": None} if fmt == "png" else {"Date": None}
-    fig.savefig(out, format=fmt, dpi=DPI, facecolor="white", metadata=metadata)
+    # a fixed salt makes matplotlib's SVG element ids the same from run to run
+    with rc_context({"svg.hashsalt": "accsm-kg"}):
+        fig.savefig(out, format=fmt, dpi=DPI, facecolor="white", metadata=metadata)
     return out.getvalue()
 
 
