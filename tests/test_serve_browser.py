@@ -4,9 +4,7 @@ a parameter, run it, read the table; write a query in the editor and run it."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -15,12 +13,11 @@ from accsm_kg.engine import OxigraphEngine
 from accsm_kg.load import load_knowledge_graph
 from accsm_kg.query import run_saved
 from accsm_kg.results import readable
+from chromium import start_chromium
 from serve_helpers import ServerProcess
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 WAIT = 15  # seconds
 
 
@@ -35,31 +32,7 @@ def server() -> Iterator[ServerProcess]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory):
-    assert CHROMIUM.is_file() and CHROMEDRIVER.is_file(), (
-        "the browser test needs Debian's chromium and chromium-driver (see .ci/run)"
-    )
-    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must not look for drivers online
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1300,1100",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    driver.set_page_load_timeout(WAIT * 2)
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"), "1300,1100", WAIT * 2)
     try:
         yield driver
     finally:

@@ -5,7 +5,6 @@ search (in Khmer) work; a synthetic network of 2,000 nodes settles within a boun
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,12 +15,11 @@ from accsm_kg.load import load_knowledge_graph
 from accsm_kg.viz import make_viz
 from accsm_kg.viz.html import render_html
 from accsm_kg.viz.model import build_graph
+from chromium import start_chromium
 from viz_synthetic import synthetic_network
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOTS = Path("/tmp")
 CTY_KH = "https://w3id.org/accsm-kg/id/country/kh"
 
@@ -44,31 +42,7 @@ def big_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    assert CHROMIUM.is_file() and CHROMEDRIVER.is_file(), (
-        "the browser test needs Debian's chromium and chromium-driver (see .ci/run)"
-    )
-    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must not look for drivers online
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1500,950",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    driver.set_page_load_timeout(120)
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"), "1500,950", 120)
     try:
         yield driver
     finally:
