@@ -68,3 +68,23 @@ def test_refused_files(tmp_path: Path, text: str, message: str) -> None:
         load_store([path])
     with pytest.raises(LoadError, match=message.replace("<", ".").replace(">", ".")):
         load_knowledge_graph([path])
+
+
+def test_a_byte_order_mark_is_read_as_rdflib_loading_reads_it(tmp_path: Path) -> None:
+    shipped = FIXTURES / "shapes" / "EventShape" / "valid.trig"
+    with_bom = tmp_path / "bom.trig"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + shipped.read_bytes())
+    fast = load_store([with_bom])
+    assert _quads(fast) == _quads(OxigraphEngine(load_knowledge_graph([with_bom])).store)
+    assert len(fast) > len(load_store())
+
+
+def test_invalid_utf8_is_reported_as_rdflib_loading_reports_it(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.trig"
+    bad.write_bytes(b'@prefix ex: <http://example.org/> .\n\nex:g { ex:a ex:b "caf\xe9" . }\n')
+    with pytest.raises(LoadError) as slow:
+        load_knowledge_graph([bad])
+    with pytest.raises(LoadError) as fast:
+        load_store([bad])
+    assert "UTF-8" in str(slow.value)
+    assert str(fast.value) == str(slow.value)

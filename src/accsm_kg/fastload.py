@@ -22,10 +22,10 @@ from rdflib import Literal, URIRef
 from accsm_kg.derive import DERIVED_GRAPH, _bounds, describe_derived_graph
 from accsm_kg.load import (
     LoadError,
-    _read_text,
     _required_files,
     parse_file,
     rdf_format,
+    read_checked_bytes,
 )
 from accsm_kg.namespaces import ACCSM, META_GRAPH, ONTOLOGY_GRAPH, SD
 
@@ -37,19 +37,24 @@ _FORMATS = {
 }
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _XSD_DATE_NODE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+_BOM = b"\xef\xbb\xbf"
 _RESERVED = {ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(DERIVED_GRAPH))}
 
 
 def _load_file(store: ox.Store, path: Path, *, to_graph: ox.NamedNode | None = None) -> None:
     fmt = rdf_format(path)
-    text = _read_text(path)  # refuses XML entities and bad UTF-8, as load does
+    # The same checks as load's, but no decoding: Oxigraph reads UTF-8 bytes itself and
+    # refuses invalid UTF-8, and the fallback below then reports it as load does.
+    data = read_checked_bytes(path)
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
     base = path.resolve().as_uri()
     if to_graph is None and fmt in ("turtle", "nt"):
         to_graph = ox.NamedNode(base)  # triples of a plain file go into its file: graph
     ontology = ox.NamedNode(str(ONTOLOGY_GRAPH))
     before = _size(store, ontology)
     try:
-        store.bulk_load(text.encode("utf-8"), _FORMATS[fmt], base_iri=base, to_graph=to_graph)
+        store.bulk_load(data, _FORMATS[fmt], base_iri=base, to_graph=to_graph)
     except (SyntaxError, ValueError, OSError):
         parse_file(path)  # raises LoadError with rdflib's message and line
         raise LoadError(path, "Oxigraph cannot parse this file") from None

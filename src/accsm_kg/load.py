@@ -119,6 +119,18 @@ def max_file_bytes() -> int:
 
 
 def _read_text(path: Path) -> str:
+    """The file's text, after the checks of :func:`read_checked_bytes`; LoadError if not UTF-8."""
+    raw = read_checked_bytes(path)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise LoadError(path, "not valid UTF-8", line) from None
+
+
+def read_checked_bytes(path: Path) -> bytes:
+    """The file's bytes, refused (LoadError) when missing, empty, over the size limit or
+    declaring XML entities. Decoding is left to the caller."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -147,11 +159,7 @@ def _read_text(path: Path) -> str:
         line = raw.count(b"\n", 0, forbidden.start()) + 1
         word = forbidden.group(1).decode().upper()
         raise LoadError(path, f"refusing a file that declares <!{word} (XML entities)", line)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise LoadError(path, "not valid UTF-8", line) from None
+    return raw
 
 
 def _one_line(text: str, limit: int = 200) -> str:
