@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from accsm_kg.catalog import load_catalog
-from accsm_kg.engine import OxigraphEngine, QueryResult, _to_rdflib, parse_json_results
+from accsm_kg.engine import OxigraphEngine, QueryResult, parse_json_results, to_rdflib
 from accsm_kg.load import load_knowledge_graph
 from accsm_kg.query import run_saved
 from accsm_kg.results import display_width, plain, render, to_table
@@ -49,7 +49,7 @@ def test_w3c_formats_read_back_by_oxigraph(results, name: str, fmt: str) -> None
     text = render(result, fmt)
     parsed = ox.parse_query_results(text, PARSED_BY_OXIGRAPH[fmt])
     assert [v.value for v in parsed.variables] == result.variables
-    back = [{v: _to_rdflib(s[v]) for v in result.variables if s[v] is not None} for s in parsed]
+    back = [{v: to_rdflib(s[v]) for v in result.variables if s[v] is not None} for s in parsed]
     assert back == _rows(result)
 
 
@@ -121,7 +121,7 @@ def test_any_literal_text_round_trips_through_json_and_tsv(values: list[str]) ->
         if fmt == "xml" and any(not _xml_safe(v) for v in values):
             continue
         parsed = ox.parse_query_results(render(result, fmt), PARSED_BY_OXIGRAPH[fmt])
-        back = [_to_rdflib(s["v"]) for s in parsed]
+        back = [to_rdflib(s["v"]) for s in parsed]
         assert back == [Literal(v) for v in values] + [Literal("1", datatype=XSD.integer)], fmt
 
 

@@ -75,7 +75,7 @@ def _bound(sparql: str, bindings: tuple[tuple[str, Node], ...], lean: bool = Fal
 # --------------------------------------------------------------------------- Oxigraph
 
 
-def _to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Node | None:
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Node | None:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -132,7 +132,7 @@ class OxigraphEngine:
                         continue
                     value = seen.get(term)
                     if value is None:
-                        value = seen[term] = _to_rdflib(term)
+                        value = seen[term] = to_rdflib(term)
                     row[name] = value
                 rows.append(row)
             return QueryResult("select", variables, rows)
@@ -142,9 +142,9 @@ class OxigraphEngine:
         for triple in answer:
             graph.add(
                 (
-                    _to_rdflib(triple.subject),
-                    _to_rdflib(triple.predicate),
-                    _to_rdflib(triple.object),
+                    to_rdflib(triple.subject),
+                    to_rdflib(triple.predicate),
+                    to_rdflib(triple.object),
                 )
             )
         return QueryResult("graph", graph=graph)

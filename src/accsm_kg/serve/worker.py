@@ -18,7 +18,7 @@ from rdflib import Graph
 
 from accsm_kg.bind import ParamError, QueryRefused, QuerySyntaxError
 from accsm_kg.catalog import CatalogError, SavedQuery, get_query
-from accsm_kg.engine import OxigraphEngine, QueryError, QueryResult, _to_rdflib
+from accsm_kg.engine import OxigraphEngine, QueryError, QueryResult, to_rdflib
 from accsm_kg.load import KnowledgeGraph
 from accsm_kg.namespaces import bind_prefixes
 from accsm_kg.query import Prepared, prepare_adhoc, prepare_saved
@@ -69,7 +69,7 @@ def collect(answer: Any, max_rows: int) -> tuple[QueryResult, int]:
                 continue  # keep counting: the header says how many were cut
             row = {}
             for name in variables:
-                value = _to_rdflib(solution[name])
+                value = to_rdflib(solution[name])
                 if value is not None:
                     row[name] = value
             rows.append(row)
@@ -80,9 +80,9 @@ def collect(answer: Any, max_rows: int) -> tuple[QueryResult, int]:
         if total <= max_rows:
             graph.add(
                 (
-                    _to_rdflib(triple.subject),
-                    _to_rdflib(triple.predicate),
-                    _to_rdflib(triple.object),
+                    to_rdflib(triple.subject),
+                    to_rdflib(triple.predicate),
+                    to_rdflib(triple.object),
                 )
             )
     return QueryResult("graph", graph=graph), total
