@@ -172,18 +172,58 @@ def test_violations_leave_the_previous_dist_byte_identical(tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no temp folder left
 
 
-def test_a_failing_stage_leaves_the_previous_dist(tmp_path: Path) -> None:
+def _failing_site(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("the site broke")
+
+
+@pytest.mark.parametrize("parallel", [True, False], ids=["validating-aside", "in-turn"])
+def test_a_failing_stage_leaves_the_previous_dist(tmp_path: Path, parallel: bool) -> None:
     out = tmp_path / "dist"
-    build(root=MINI, out=out, query_runner=None, site_writer=None)
+    build(root=MINI, out=out, query_runner=None, site_writer=None, parallel=parallel)
     before = snapshot(out)
-
-    def failing_site(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("the site broke")
-
     with pytest.raises(RuntimeError, match="the site broke"):
-        build(root=MINI, out=out, query_runner=None, site_writer=failing_site)
+        build(root=MINI, out=out, query_runner=None, site_writer=_failing_site, parallel=parallel)
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+@pytest.mark.parametrize("parallel", [True, False], ids=["validating-aside", "in-turn"])
+def test_violations_win_over_a_stage_that_trips_on_the_bad_data(
+    tmp_path: Path, parallel: bool
+) -> None:
+    """The release stages run while the graph is validated; when one of them fails on a graph
+    that does not conform, the validation report is the answer, not the stage's error."""
+    out = tmp_path / "dist"
+    build(root=MINI, out=out, query_runner=None, site_writer=None, parallel=parallel)
+    before = snapshot(out)
+    result = build(
+        [BROKEN],
+        root=MINI,
+        out=out,
+        query_runner=None,
+        site_writer=_failing_site,
+        parallel=parallel,
+    )
+    assert not result.ok and result.report.violations
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_validating_aside_writes_what_validating_in_turn_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    aside = build(root=MINI, out=tmp_path / "a", parallel=True)
+    in_turn = build(root=MINI, out=tmp_path / "b", parallel=False)
+    assert aside.ok and in_turn.ok
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+    def summary(result: object, out: Path) -> list[str]:
+        lines = format_summary(result).replace(str(out), "OUT").splitlines()  # type: ignore[arg-type]
+        return [line for line in lines if not line.startswith("build:")]  # the time differs
+
+    assert summary(aside, tmp_path / "a") == summary(in_turn, tmp_path / "b")
+    assert any(line.startswith("queries:") for line in summary(aside, tmp_path / "a"))
 
 
 def test_a_second_build_replaces_the_first(tmp_path: Path) -> None:

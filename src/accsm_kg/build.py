@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from accsm_kg import background
 from accsm_kg.export import release_files, to_turtle, union_triples
 from accsm_kg.load import KnowledgeGraph, load_knowledge_graph
 from accsm_kg.stats import Stats, compute_stats
@@ -255,8 +256,18 @@ def _swap(new: Path, out: Path) -> None:
         shutil.rmtree(holder, ignore_errors=True)
 
 
+@dataclass
+class _Written:
+    """What writing the release found out, for the summary."""
+
+    counts: Counts | None = None
+    queries_run: int | None = None
+    site_written: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
 def _write_release(
-    result: BuildResult,
+    kg: KnowledgeGraph,
     folder: Path,
     *,
     base_url: str,
@@ -264,8 +275,8 @@ def _write_release(
     query_runner: QueryRunner | None,
     site_writer: SiteWriter | None,
     progress: Progress,
-) -> None:
-    kg = result.kg
+) -> _Written:
+    result = _Written()
     runs: Sequence[Any] = ()
     if query_runner is None:
         result.notes.append("saved queries: no query stage installed, skipped")
@@ -311,6 +322,7 @@ def _write_release(
 
     write_viz(kg, folder / "viz")
     _write(folder, MARKER, MARKER_TEXT)
+    return result
 
 
 def _listing(folder: Path) -> list[str]:
@@ -330,13 +342,15 @@ def build(
     query_runner: QueryRunner | None = _DEFAULT,
     site_writer: SiteWriter | None = _DEFAULT,
     progress: Progress = _quiet,
+    parallel: bool | None = None,
 ) -> BuildResult:
     """Load the knowledge graph (plus ``extra_files``), validate it, and when it conforms
     and ``out`` is given, write the release into ``out``.
 
     ``query_runner`` and ``site_writer`` default to the installed stages (see the module
-    docstring); pass None to skip one. Raises BuildError when ``out`` cannot be written;
-    the previous ``out`` is then unchanged.
+    docstring); pass None to skip one. ``parallel`` validates in a forked child while the
+    release is written (default: when this process may use more than one CPU). Raises
+    BuildError when ``out`` cannot be written; the previous ``out`` is then unchanged.
     """
     started = time.monotonic()
     if out is not None:
@@ -344,36 +358,56 @@ def build(
         _check_out(out)
     progress("loading the ontology, data and shapes …")
     kg = load_knowledge_graph(extra_files, root=root)
-    progress("validating …")
-    result = BuildResult(kg=kg, report=validate(kg), stats=compute_stats(kg), out=out)
-    if not result.ok or out is None:
-        result.seconds = time.monotonic() - started
-        return result
+    if out is None:
+        progress("validating …")
+        return _finished(BuildResult(kg, validate(kg), compute_stats(kg)), started)
 
+    if parallel is None:
+        parallel = background.usable_cpus() > 1
     if query_runner is _DEFAULT:
         query_runner = default_query_runner(root)
     if site_writer is _DEFAULT:
         site_writer = default_site_writer()
     if not base_url.endswith("/"):
         base_url += "/"
+    # The release is written into a staging folder while pySHACL validates on the other CPU;
+    # the staging folder replaces ``out`` only once the graph is known to conform.
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    progress("validating …" + (" (in the background)" if parallel else ""))
+    validation = background.start(lambda: validate(kg), background=parallel)
     try:
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; a release is meant to be served
-        _write_release(
-            result,
-            staging,
-            base_url=base_url,
-            issued=issued,
-            query_runner=query_runner,
-            site_writer=site_writer,
-            progress=progress,
-        )
+        try:
+            os.chmod(staging, 0o755)  # mkdtemp makes it private; a release is meant to be served
+            written = _write_release(
+                kg,
+                staging,
+                base_url=base_url,
+                issued=issued,
+                query_runner=query_runner,
+                site_writer=site_writer,
+                progress=progress,
+            )
+        except Exception:
+            # A stage may trip over data the validation report explains: show that instead.
+            report = validation.result()
+            if not report.conforms:
+                return _finished(BuildResult(kg, report, compute_stats(kg), out), started)
+            raise
+        result = BuildResult(kg=kg, report=validation.result(), stats=compute_stats(kg), out=out)
+        if not result.ok:
+            return _finished(result, started)
+        result.counts, result.queries_run = written.counts, written.queries_run
+        result.site_written, result.notes = written.site_written, written.notes
         result.files = _listing(staging)
         progress(f"replacing {out} …")
         _swap(staging, out)
-    except BaseException:
+    finally:  # after a swap the staging path is gone (or holds the previous release)
+        validation.cancel()
         shutil.rmtree(staging, ignore_errors=True)
-        raise
+    return _finished(result, started)
+
+
+def _finished(result: BuildResult, started: float) -> BuildResult:
     result.seconds = time.monotonic() - started
     return result
 
