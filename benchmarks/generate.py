@@ -60,6 +60,12 @@ PREFIXES = """\
 #: The shipped ASEAN member states (each an ACCSM member with a dated ASEAN membership).
 MEMBER_STATES = ("bn", "kh", "id", "la", "my", "mm", "ph", "sg", "th", "vn")
 LANGUAGES = ("vi", "km", "th")
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, 22nd, 23rd."""
+    suffix = "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 EVENT_KINDS = ("Workshop", "Forum", "Programme")
 DOCUMENT_KINDS = ("JointStatement", "Declaration")
 #: The shipped numbered ACCSM meetings end at 22; synthetic ones follow, one a month from 2030.
@@ -361,7 +367,7 @@ class Generator:
             g,
             [
                 f"{meeting} a accsm:AccsmMeeting",
-                f"{meeting} skos:prefLabel {lit(f'{number}th ACCSM', 'en')}",
+                f"{meeting} skos:prefLabel {lit(f'{ordinal(number)} ACCSM', 'en')}",
                 f"{meeting} accsm:ordinal {number}",
                 f'{meeting} accsm:startDate "{year}-{month:02d}"^^xsd:gYearMonth',
                 f"{meeting} accsm:hostCountry cty:{chair}",

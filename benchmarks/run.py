@@ -248,15 +248,13 @@ def measure(task: str, data: Path, *extra: str) -> dict:
 # --------------------------------------------------------------------------- build target
 
 
-def _median_run(command: list[str], runs: int, cwd: Path) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-        times.append(time.perf_counter() - start)
-        if done.returncode not in (0, 1):
-            raise RuntimeError(f"{command[0]} failed: {done.stderr[-2000:]}")
-    return statistics.median(times)
+def _timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"{command[0]} failed: {done.stderr[-2000:]}")
+    return seconds
 
 
 def build_target(runs: int) -> dict:
@@ -286,10 +284,19 @@ def build_target(runs: int) -> dict:
             "data.nt",
         ]
         build = [str(bindir / "accsm-kg"), "build", "--out", str(folder / "dist")]
-        log(f"build target: {runs} cold runs of each")
-        build_s = _median_run(build, runs, folder)
-        pyshacl_s = _median_run(pyshacl, runs, folder)
-    return {"build": build_s, "pyshacl": pyshacl_s, "ratio": build_s / pyshacl_s}
+        log(f"build target: {runs} cold runs of each, interleaved")
+        build_times, pyshacl_times = [], []
+        for _ in range(runs):  # interleaved, so that drift in the machine's load hits both
+            build_times.append(_timed(build, folder))
+            pyshacl_times.append(_timed(pyshacl, folder))
+    build_s, pyshacl_s = statistics.median(build_times), statistics.median(pyshacl_times)
+    return {
+        "build": build_s,
+        "pyshacl": pyshacl_s,
+        "ratio": build_s / pyshacl_s,
+        "build_runs": build_times,
+        "pyshacl_runs": pyshacl_times,
+    }
 
 
 # --------------------------------------------------------------------------- report

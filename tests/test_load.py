@@ -293,3 +293,17 @@ def test_files_over_the_size_limit_are_refused_before_reading(tmp_path: Path, mo
         parse_file(path)
     monkeypatch.setenv("ACCSM_KG_MAX_FILE_MB", "2")
     assert len(parse_file(path)) == 1
+
+
+def test_union_view_holds_what_union_graph_copies_and_refuses_writes() -> None:
+    kg = load_knowledge_graph()
+    view, copy = kg.union_view(), kg.union_graph()
+    assert len(view) == len(copy) > 2000
+    assert set(view) == set(copy)
+    some = next(iter(copy))
+    assert some in view
+    assert (URIRef("urn:x:not"), URIRef("urn:x:there"), Literal("at all")) not in view
+    with pytest.raises(TypeError, match="read-only"):
+        view.add(some)
+    with pytest.raises(TypeError, match="read-only"):
+        view.remove(some)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
@@ -59,10 +59,12 @@ def test_same_report_as_rdflib_answering(shipped: KnowledgeGraph, path: Path) ->
 
 
 def _graph(*triples: tuple[object, object, object]) -> OxigraphQueryGraph:
-    graph = OxigraphQueryGraph()
+    """A view of a dataset holding ``triples`` in a named graph."""
+    dataset = Dataset()
+    named = dataset.graph(URIRef(EX + "graph"))
     for triple in triples:
-        graph.add(triple)  # type: ignore[arg-type]
-    return graph
+        named.add(triple)  # type: ignore[arg-type]
+    return OxigraphQueryGraph(dataset)
 
 
 def test_a_literal_oxigraph_would_rewrite_sends_every_query_to_rdflib() -> None:

@@ -38,7 +38,8 @@ _FORMATS = {
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _XSD_DATE_NODE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 _BOM = b"\xef\xbb\xbf"
-_RESERVED = {ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(DERIVED_GRAPH))}
+#: Graph names only the loader fills (checked in this order).
+_RESERVED = (ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(DERIVED_GRAPH)))
 
 
 def _load_file(store: ox.Store, path: Path, *, to_graph: ox.NamedNode | None = None) -> None:
@@ -51,22 +52,16 @@ def _load_file(store: ox.Store, path: Path, *, to_graph: ox.NamedNode | None = N
     base = path.resolve().as_uri()
     if to_graph is None and fmt in ("turtle", "nt"):
         to_graph = ox.NamedNode(base)  # triples of a plain file go into its file: graph
-    ontology = ox.NamedNode(str(ONTOLOGY_GRAPH))
-    before = _size(store, ontology)
     try:
         store.bulk_load(data, _FORMATS[fmt], base_iri=base, to_graph=to_graph)
     except (SyntaxError, ValueError, OSError):
         parse_file(path)  # raises LoadError with rdflib's message and line
         raise LoadError(path, "Oxigraph cannot parse this file") from None
     if to_graph is None:
-        derived = ox.NamedNode(str(DERIVED_GRAPH))
-        if _size(store, ontology) != before or _size(store, derived):
-            name = ontology if _size(store, ontology) != before else derived
-            raise LoadError(path, f"the graph name <{name.value}> is reserved")
-
-
-def _size(store: ox.Store, graph: ox.NamedNode) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+        # Data files are loaded before the ontology, so either graph existing is this file's.
+        for name in _RESERVED:
+            if store.contains_named_graph(name):
+                raise LoadError(path, f"the graph name <{name.value}> is reserved")
 
 
 def _comparable(store: ox.Store) -> dict[str, tuple[str, bool]]:
@@ -106,7 +101,7 @@ def _derive(store: ox.Store) -> None:
     for name in names:
         if isinstance(name, ox.NamedNode | ox.BlankNode):
             added.append(ox.Quad(name, _RDF_TYPE, sd_named_graph, derived))
-    store.extend(added)
+    store.bulk_extend(added)  # not one transaction: the store is not shared yet
 
 
 def _ox(term: object) -> ox.NamedNode | ox.Literal:
@@ -131,13 +126,14 @@ def load_store(
         rdf_format(path)
         if not path.is_file():
             raise LoadError(path, "no such file" if not path.exists() else "not a regular file")
-    store = ox.Store()
-    ontology = ox.NamedNode(str(ONTOLOGY_GRAPH))
     for path in ontology_files:
         if rdf_format(path) != "turtle":
             raise LoadError(path, "expected a Turtle (.ttl) file")
-        _load_file(store, path, to_graph=ontology)
+    store = ox.Store()
     for path in [*data_files, *extras]:
         _load_file(store, path)
+    ontology = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    for path in ontology_files:
+        _load_file(store, path, to_graph=ontology)
     _derive(store)
     return store

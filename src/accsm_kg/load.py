@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.paths import Path as PropertyPath
 
 from accsm_kg.derive import DERIVED_GRAPH, derive, describe_derived_graph
 from accsm_kg.namespaces import META_GRAPH, ONTOLOGY_GRAPH, bind_prefixes, curie
@@ -45,6 +46,46 @@ class LoadError(Exception):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else f"{self.path}"
         return f"{where}: {self.message}"
+
+
+class UnionView(Graph):
+    """A read-only Graph whose triples are those of all the graphs of a Dataset.
+
+    rdflib's ConjunctiveGraph reads the union too, but pySHACL validates a ConjunctiveGraph
+    graph by graph; this is a plain Graph to its users. It reads the Dataset's store with no
+    context, so each triple comes once however many graphs hold it.
+    """
+
+    def __init__(self, dataset: Dataset) -> None:
+        super().__init__(
+            store=dataset.store,
+            identifier=URIRef("urn:x-accsm-kg:union"),
+            namespace_manager=dataset.namespace_manager,
+        )
+
+    def triples(self, triple):  # type: ignore[no-untyped-def, override]
+        subject, predicate, object_ = triple
+        if isinstance(predicate, PropertyPath):
+            for s, o in predicate.eval(self, subject, object_):
+                yield s, predicate, o
+            return
+        for found, _ in self.store.triples(triple, context=None):
+            yield found
+
+    def __len__(self) -> int:
+        return self.store.__len__(context=None)
+
+    def __contains__(self, triple: object) -> bool:
+        return any(True for _ in self.triples(triple))  # type: ignore[arg-type]
+
+    def add(self, triple):  # type: ignore[no-untyped-def, override]
+        raise TypeError("a union view is read-only: add to a graph of the dataset")
+
+    def addN(self, quads):  # type: ignore[no-untyped-def, override]
+        raise TypeError("a union view is read-only: add to a graph of the dataset")
+
+    def remove(self, triple):  # type: ignore[no-untyped-def, override]
+        raise TypeError("a union view is read-only")
 
 
 @dataclass
@@ -89,6 +130,11 @@ class KnowledgeGraph:
         for graph in self.data_graphs():
             union += graph
         return union
+
+    def union_view(self) -> UnionView:
+        """Every triple of every graph (ontology plus data) as one read-only Graph; a live
+        view onto ``dataset``, nothing copied."""
+        return UnionView(self.dataset)
 
     def union_graph(self) -> Graph:
         """A new plain Graph with all triples: ontology plus data."""

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import BNode, Dataset, Literal, URIRef, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query
@@ -31,8 +31,10 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from accsm_kg.engine import to_rdflib
+from accsm_kg.load import UnionView
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+_CHUNK = 100_000
 _PLAIN = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 
 
@@ -41,8 +43,8 @@ def _prepared_query(text: str, namespaces: frozenset[tuple[str, Any]], base: str
     return translateQuery(parseQuery(text), base, dict(namespaces))
 
 
-class PreparedQueryGraph(Graph):
-    """A Graph whose SPARQL query strings are parsed once per distinct text and reused.
+class PreparedQueryGraph(UnionView):
+    """A union view whose SPARQL query strings are parsed once per distinct text and reused.
 
     pySHACL runs the same query text for every focus node, and rdflib parses a query string
     anew on every call: parsing was about two thirds of the validation time.
@@ -69,14 +71,13 @@ class PreparedQueryGraph(Graph):
 
 
 class OxigraphQueryGraph(PreparedQueryGraph):
-    """A data graph whose SELECT and ASK queries run on an Oxigraph copy of its triples.
+    """A union view whose SELECT and ASK queries run on an Oxigraph copy of its triples.
 
-    The copy is made at the first query, after pySHACL has mixed the ontology in; the graph
-    must not change after that (pySHACL does not change it when no inference is asked for).
+    The copy is made at the first query; the dataset must not change after that.
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, dataset: Dataset) -> None:
+        super().__init__(dataset)
         self._store: ox.Store | None = None
         self._faithful = True
         self._to_rdflib: dict[Any, Node] = {}
@@ -131,10 +132,13 @@ class OxigraphQueryGraph(PreparedQueryGraph):
                             converted = to_ox[term] = to_oxigraph(term)
                         terms.append(converted)
                     quads.append(ox.Quad(*terms))
+                    if len(quads) == _CHUNK:  # a list of all quads would double the memory
+                        self._store.bulk_extend(quads)
+                        quads = []
             except (TypeError, ValueError):  # a term Oxigraph cannot hold (a bad blank node id)
                 self._faithful = False
                 return self._store
-            self._store.extend(quads)
+            self._store.bulk_extend(quads)
             self._faithful = _stored_unchanged(to_ox)
             self._to_rdflib = {value: key for key, value in to_ox.items()}
         return self._store

@@ -1,8 +1,8 @@
 """Validate the loaded knowledge graph against the SHACL shapes with pyshacl.
 
-The data graph handed to pyshacl is the union of the data graphs; the ontology goes in as
-``ont_graph`` so that its rdfs:subClassOf axioms count for sh:targetClass. No inference is
-run and warnings do not make the graph fail.
+The data graph handed to pyshacl is a read-only view of every graph of the dataset (the data
+graphs and the ontology, whose rdfs:subClassOf axioms then count for sh:targetClass), so
+nothing is copied. No inference is run and warnings do not make the graph fail.
 
 pyshacl runs each SPARQL-based constraint once per focus node with ``$this`` pre-bound. By
 default those queries are answered by Oxigraph from a copy of the data graph
@@ -106,23 +106,21 @@ def validate(kg: KnowledgeGraph, *, sparql: str = "oxigraph") -> Report:
     ):
         raise ValidationError("no shapes to validate against (shapes/*.ttl declare no shape)")
     check_shapes_offline(kg.shapes)
-    ontology = Graph()
-    ontology += kg.ontology_graph()
     shapes = Graph()  # pyshacl adds triples to the shapes graph it is given: keep kg's intact
     shapes += kg.shapes
-    data = bind_prefixes(OxigraphQueryGraph() if sparql == "oxigraph" else PreparedQueryGraph())
-    for graph in kg.data_graphs():
-        data += graph
+    # The data graph is a read-only view of the whole dataset, nothing copied: the data graphs
+    # and the ontology (whose rdfs:subClassOf axioms then count for sh:targetClass).
+    data_graph = OxigraphQueryGraph if sparql == "oxigraph" else PreparedQueryGraph
+    data = data_graph(kg.dataset)
     try:
         pyshacl_conforms, report_graph, text = pyshacl.validate(
             data,
             shacl_graph=shapes,
-            ont_graph=ontology,
             inference="none",
             advanced=True,
             allow_warnings=True,
             do_owl_imports=False,
-            inplace=True,  # `data` is this call's own copy: no need for pyshacl to clone it
+            inplace=True,  # the view is read-only: pyshacl must not (and does not) copy it
         )
     except ReportableRuntimeError as exc:
         raise ValidationError(_one_line(str(exc))) from exc
@@ -221,7 +219,7 @@ def named_shape(shapes: Graph, shape: Node | None) -> URIRef | None:
 
 
 def _read_results(kg: KnowledgeGraph, report_graph: Graph) -> list[Result]:
-    union = kg.union_graph()
+    union = kg.union_view()
     passages_of: dict[Node, list[tuple[str, str]]] = {}
     results = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
