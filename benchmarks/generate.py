@@ -64,8 +64,12 @@ LANGUAGES = ("vi", "km", "th")
 
 def ordinal(number: int) -> str:
     """1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, 22nd, 23rd."""
-    suffix = "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    suffix = (
+        "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
     return f"{number}{suffix}"
+
+
 EVENT_KINDS = ("Workshop", "Forum", "Programme")
 DOCUMENT_KINDS = ("JointStatement", "Declaration")
 #: The shipped numbered ACCSM meetings end at 22; synthetic ones follow, one a month from 2030.
