@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -98,16 +100,17 @@ def make_viz(
 
         return render
 
+    @functools.cache
+    def partnerships() -> Any:
+        """Laid out and drawn once, saved as PNG and as SVG."""
+        return static.partnerships_figure(graph, data, lang, note)
+
     renderers: dict[str, Callable[[], bytes]] = {
         "partnerships.html": lambda: html.render_html(
             graph, data, lang, as_of_text, focus_curie
         ).encode("utf-8"),
-        "partnerships.png": figure(
-            lambda: static.partnerships_figure(graph, data, lang, note), "png"
-        ),
-        "partnerships.svg": figure(
-            lambda: static.partnerships_figure(graph, data, lang, note), "svg"
-        ),
+        "partnerships.png": figure(partnerships, "png"),
+        "partnerships.svg": figure(partnerships, "svg"),
         "arc-priorities.png": figure(
             lambda: static.arc_priorities_figure(graph, data, lang), "png"
         ),
