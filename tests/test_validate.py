@@ -277,3 +277,20 @@ def test_results_are_those_of_plain_pyshacl(extra: str) -> None:
         for r in plain.subjects(RDF.type, SH.ValidationResult)
     }
     assert {(r.focus_node, r.message, r.value) for r in validate(kg).results} == expected
+
+
+def test_validation_gives_back_what_it_set_aside_from_the_collector() -> None:
+    """validate() freezes the loaded graph for Python's collector while pySHACL runs; the
+    process must not be left with frozen objects afterwards, also when validation fails."""
+    import gc
+
+    kg = load_knowledge_graph([EXTRA / "membership-of-an-organisation.trig"], root=MINI)
+    assert gc.get_freeze_count() == 0
+    assert not validate(kg).conforms
+    assert gc.get_freeze_count() == 0
+    kg.shapes.add((URIRef("urn:x:shape"), SH.sparql, URIRef("urn:x:broken-constraint")))
+    kg.shapes.add((URIRef("urn:x:shape"), RDF.type, SH.NodeShape))
+    kg.shapes.add((URIRef("urn:x:shape"), SH.targetNode, URIRef("urn:x:focus")))
+    with pytest.raises(ValidationError):
+        validate(kg)
+    assert gc.get_freeze_count() == 0

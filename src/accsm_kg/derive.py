@@ -44,18 +44,29 @@ def last_day(value: Literal) -> dt.date | None:
 def _bounds(value: Literal, *, latest: bool) -> dt.date | None:
     if not isinstance(value, Literal) or value.datatype not in _DATE_TYPES:
         return None
-    text = str(value).strip()
+    return bounds_of(str(value), str(value.datatype), latest=latest)
+
+
+_GYEAR, _GYEARMONTH, _DATE = (str(XSD.gYear), str(XSD.gYearMonth), str(XSD.date))
+
+
+def bounds_of(lexical: str, datatype: str, *, latest: bool) -> dt.date | None:
+    """The first (or last) day a date of the given lexical form and datatype IRI covers; None
+    when it is no xsd:date, xsd:gYearMonth or xsd:gYear, or not a valid one."""
+    text = lexical.strip()
     try:
-        if value.datatype == XSD.gYear:
+        if datatype == _GYEAR:
             year = int(text[:4])
             return dt.date(year, 12, 31) if latest else dt.date(year, 1, 1)
-        if value.datatype == XSD.gYearMonth:
+        if datatype == _GYEARMONTH:
             year, month = int(text[:4]), int(text[5:7])
             day = calendar.monthrange(year, month)[1] if latest else 1
             return dt.date(year, month, day)
-        return dt.date.fromisoformat(text[:10])
+        if datatype == _DATE:
+            return dt.date.fromisoformat(text[:10])
     except ValueError:
         return None
+    return None
 
 
 def comparable_properties(ontology: Graph) -> dict[URIRef, tuple[URIRef, bool]]:

@@ -13,13 +13,12 @@ with its line number.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from accsm_kg.derive import DERIVED_GRAPH, _bounds, describe_derived_graph
+from accsm_kg.derive import DERIVED_GRAPH, bounds_of, describe_derived_graph
 from accsm_kg.load import (
     LoadError,
     _required_files,
@@ -37,6 +36,7 @@ _FORMATS = {
 }
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _XSD_DATE_NODE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+_UNSEEN = object()
 _BOM = b"\xef\xbb\xbf"
 #: Graph names only the loader fills (checked in this order).
 _RESERVED = (ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(DERIVED_GRAPH)))
@@ -73,10 +73,11 @@ def _comparable(store: ox.Store) -> dict[str, tuple[str, bool]]:
     return mapping
 
 
-@lru_cache(maxsize=65536)
-def _day(lexical: str, datatype: str, latest: bool) -> ox.Literal | None:
-    """derive's first or last day of a date literal, as an Oxigraph xsd:date (cached)."""
-    day = _bounds(Literal(lexical, datatype=URIRef(datatype)), latest=latest)
+def _day(value: object, latest: bool) -> ox.Literal | None:
+    """derive's first or last day of a date literal, as an Oxigraph xsd:date."""
+    if not isinstance(value, ox.Literal):
+        return None
+    day = bounds_of(value.value, value.datatype.value, latest=latest)
     return None if day is None else ox.Literal(day.isoformat(), datatype=_XSD_DATE_NODE)
 
 
@@ -86,21 +87,24 @@ def _derive(store: ox.Store) -> None:
     meta = ox.NamedNode(str(META_GRAPH))
     for s, p, o in describe_derived_graph():
         store.add(ox.Quad(_ox(s), _ox(p), _ox(o), meta))
-    names = [g for g in store.named_graphs() if g not in (ontology, derived)]
+    reserved = {ontology, derived}
     added = []
+    append = added.append
     for prop, (twin, latest) in _comparable(store).items():
         twin_node = ox.NamedNode(twin)
-        for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
-            value = quad.object
-            if quad.graph_name in (ontology, derived) or not isinstance(value, ox.Literal):
+        days: dict[object, ox.Literal | None] = {}  # dates repeat: work each out once
+        for subject, _, value, graph in store.quads_for_pattern(None, ox.NamedNode(prop), None):
+            if graph in reserved:
                 continue
-            date = _day(value.value, value.datatype.value, latest)
-            if date is not None:
-                added.append(ox.Quad(quad.subject, twin_node, date, derived))
+            day = days.get(value, _UNSEEN)
+            if day is _UNSEEN:
+                day = days[value] = _day(value, latest)
+            if day is not None:
+                append(ox.Quad(subject, twin_node, day, derived))
     sd_named_graph = ox.NamedNode(str(SD.NamedGraph))
-    for name in names:
-        if isinstance(name, ox.NamedNode | ox.BlankNode):
-            added.append(ox.Quad(name, _RDF_TYPE, sd_named_graph, derived))
+    for name in store.named_graphs():
+        if name not in reserved:
+            append(ox.Quad(name, _RDF_TYPE, sd_named_graph, derived))
     store.bulk_extend(added)  # not one transaction: the store is not shared yet
 
 
