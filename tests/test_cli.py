@@ -201,3 +201,53 @@ def test_validate_a_shape_fixture_and_its_twin(tmp_path: Path, shape: str, messa
     valid = run("validate", SHAPE_FIXTURES / shape / "valid.trig", cwd=tmp_path)
     assert valid.returncode == 0, valid.stdout + valid.stderr
     assert valid.stdout.startswith("Validation: conforms — 0 violations, 0 warnings, 0 infos.")
+
+
+def test_validate_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    assert SCRIPT
+    main, secondary = pty.openpty()
+    try:
+        done = subprocess.run(
+            [SCRIPT, "--assets", str(MINI), "validate"],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            timeout=120,
+        )
+        os.close(secondary)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(main)
+    assert done.returncode == 0
+    lines = seen.decode("utf-8").splitlines()
+    assert lines[0].startswith("validate: loading")
+    assert lines[1].startswith("validate: validating ") and "triples" in lines[1]
+    assert lines[-1].startswith("validate: done in ")
+
+    piped = mini("validate", cwd=tmp_path)
+    assert piped.returncode == 0 and "validate:" not in piped.stderr
+
+
+def test_the_progress_ticker_ticks_while_the_block_runs_and_stops_after() -> None:
+    import time
+
+    from accsm_kg.cli import _every
+
+    ticks: list[float] = []
+    with _every(0.05, lambda: ticks.append(time.monotonic())):
+        time.sleep(0.3)
+    seen = len(ticks)
+    time.sleep(0.15)
+    assert seen >= 3
+    assert len(ticks) == seen

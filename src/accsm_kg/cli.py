@@ -7,10 +7,13 @@ in the decorator, so adding ``query``, ``export``, ``serve`` … touches nothing
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -146,11 +149,31 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         _progress("loading …")
         kg = load_knowledge_graph(args.files, root=args.assets)
-    _progress(f"validating {len(kg.dataset):,} triples (about 4 minutes a million) …")
-    report = validate(kg)
-    _progress("done")
+    _progress(f"validating {len(kg.dataset):,} triples (about 2½ minutes a million) …")
+    started = time.monotonic()
+    with _every(15.0, lambda: _progress(f"… {time.monotonic() - started:.0f} s")):
+        report = validate(kg)
+    _progress(f"done in {time.monotonic() - started:.1f} s")
     _emit(format_report(report, args.format))
     return EXIT_OK if report.conforms else EXIT_VIOLATIONS
+
+
+@contextlib.contextmanager
+def _every(seconds: float, tick: Callable[[], None]) -> Iterator[None]:
+    """Call ``tick`` every ``seconds`` from a helper thread while the block runs."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(seconds):
+            tick()
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _progress(message: str) -> None:
