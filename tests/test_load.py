@@ -307,3 +307,25 @@ def test_union_view_holds_what_union_graph_copies_and_refuses_writes() -> None:
         view.add(some)
     with pytest.raises(TypeError, match="read-only"):
         view.remove(some)
+
+
+def test_union_view_answers_every_kind_of_pattern_as_the_copy_does() -> None:
+    """The view reads rdflib's Memory indexes directly (private layout): any pattern, bound or
+    not in each position, present or absent, matches what a plain copied Graph matches."""
+    from accsm_kg.load import _memory_indexes
+
+    kg = load_knowledge_graph()
+    assert _memory_indexes(kg.dataset.store) is not None, "rdflib's Memory layout changed"
+    view, copy = kg.union_view(), kg.union_graph()
+    sample = sorted(copy, key=str)[::97]
+    absent = URIRef("urn:x:absent")
+    patterns = set()
+    for s, p, o in sample:
+        for mask in range(8):
+            patterns.add(
+                (s if mask & 4 else None, p if mask & 2 else None, o if mask & 1 else None)
+            )
+        patterns.update({(absent, p, None), (s, absent, None), (None, p, absent), (s, p, absent)})
+    assert len(patterns) > 100
+    for pattern in patterns:
+        assert sorted(view.triples(pattern)) == sorted(copy.triples(pattern)), pattern

@@ -12,10 +12,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.paths import Path as PropertyPath
+from rdflib.plugins.stores.memory import Memory
 
 from accsm_kg.derive import DERIVED_GRAPH, derive, describe_derived_graph
 from accsm_kg.namespaces import META_GRAPH, ONTOLOGY_GRAPH, bind_prefixes, curie
@@ -69,8 +71,12 @@ class UnionView(Graph):
             for s, o in predicate.eval(self, subject, object_):
                 yield s, predicate, o
             return
-        for found, _ in self.store.triples(triple, context=None):
-            yield found
+        indexes = _memory_indexes(self.store)
+        if indexes is None:
+            for found, _ in self.store.triples(triple, context=None):
+                yield found
+            return
+        yield from _match(indexes, subject, predicate, object_)
 
     def __len__(self) -> int:
         return self.store.__len__(context=None)
@@ -86,6 +92,69 @@ class UnionView(Graph):
 
     def remove(self, triple):  # type: ignore[no-untyped-def, override]
         raise TypeError("a union view is read-only")
+
+
+def _memory_indexes(store: object) -> tuple[dict, dict, dict] | None:
+    """rdflib's Memory store's three indexes (subject, predicate and object first), or None
+    for another store.
+
+    Memory.triples works out, for every triple it yields, the graphs holding it: two lookups
+    in a dictionary keyed by the whole triple, wasted on a union, and the largest cost of
+    reading a big dataset (the dictionary outgrows the processor's caches). The indexes hold
+    every triple of every graph once. They are private to rdflib: tests/test_load.py checks
+    every kind of pattern against a copied union graph, so a change of layout shows there.
+    """
+    if type(store) is not Memory:
+        return None
+    try:
+        return store._Memory__spo, store._Memory__pos, store._Memory__osp  # type: ignore[attr-defined]
+    except AttributeError:  # another rdflib version: use the public, slower path
+        return None
+
+
+def _match(indexes: tuple[dict, dict, dict], s: Any, p: Any, o: Any) -> Iterator[tuple]:
+    spo, pos, osp = indexes
+    if s is not None:
+        by_predicate = spo.get(s)
+        if not by_predicate:
+            return
+        if p is not None:
+            objects = by_predicate.get(p)
+            if objects:
+                if o is not None:
+                    if o in objects:
+                        yield s, p, o
+                else:
+                    for obj in list(objects):
+                        yield s, p, obj
+            return
+        for pred, objects in list(by_predicate.items()):
+            if o is not None:
+                if o in objects:
+                    yield s, pred, o
+            else:
+                for obj in list(objects):
+                    yield s, pred, obj
+    elif p is not None:
+        by_object = pos.get(p)
+        if not by_object:
+            return
+        if o is not None:
+            for subj in list(by_object.get(o, ())):
+                yield subj, p, o
+            return
+        for obj, subjects in list(by_object.items()):
+            for subj in list(subjects):
+                yield subj, p, obj
+    elif o is not None:
+        for subj, predicates in list(osp.get(o, {}).items()):
+            for pred in list(predicates):
+                yield subj, pred, o
+    else:
+        for subj, by_predicate in list(spo.items()):
+            for pred, objects in list(by_predicate.items()):
+                for obj in list(objects):
+                    yield subj, pred, obj
 
 
 @dataclass
