@@ -245,6 +245,14 @@ def measure(task: str, data: Path, *extra: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def median_run(measured: list[dict]) -> dict:
+    """The run with the median time, with every run's time beside it."""
+    ordered = sorted(measured, key=lambda m: m["seconds"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    chosen["runs"] = [m["seconds"] for m in measured]
+    return chosen
+
+
 # --------------------------------------------------------------------------- build target
 
 
@@ -307,6 +315,10 @@ def geomean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
 
+def _runs(measured: dict) -> str:
+    return " / ".join(f"{t:.2f}" for t in measured.get("runs", [measured["seconds"]]))
+
+
 def report(results: dict) -> str:
     lines = []
     for size, r in results["sizes"].items():
@@ -314,7 +326,8 @@ def report(results: dict) -> str:
         lines += [
             f"== {size}: {ours['quads']} quads ==",
             f"load      ours {ours['seconds']:.2f} s | rdflib {rdf['seconds']:.2f} s | "
-            f"pyoxigraph bulk {ox['seconds']:.2f} s",
+            f"pyoxigraph bulk {ox['seconds']:.2f} s  (medians; runs ours {_runs(ours)}, "
+            f"pyoxigraph {_runs(ox)})",
             f"          ours/pyoxigraph {ours['seconds'] / ox['seconds']:.2f}x (target <= 1.5x), "
             f"rdflib/ours {rdf['seconds'] / ours['seconds']:.1f}x",
             f"          with the rdflib Dataset for SHACL and export: {kg['seconds']:.2f} s "
@@ -325,7 +338,8 @@ def report(results: dict) -> str:
         v = r["validate"]
         lines.append(
             f"validate  {v['seconds']:.2f} s, peak {v['peak_mib']:.0f} MiB "
-            f"({v['peak_mib_after_load']:.0f} MiB after load), {v['results']} results"
+            f"({v['peak_mib_after_load']:.0f} MiB after load), {v['results']} results; "
+            f"runs {_runs(v)}"
         )
         q = r["queries"]["queries"]
         ratios = {n: e["ours"] / e["raw"] for n, e in q.items()}
@@ -401,6 +415,15 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds an rdflib query may take before it is stopped (0: skip rdflib)",
     )
     parser.add_argument("--build-runs", type=int, default=3)
+    parser.add_argument(
+        "--load-runs", type=int, default=3, help="runs of our load and of its baseline (median)"
+    )
+    parser.add_argument(
+        "--validate-runs",
+        type=int,
+        default=3,
+        help="validation runs below 500k triples (median); one run above",
+    )
     parser.add_argument("--no-build", action="store_true", help="skip the build target")
     parser.add_argument("--workdir", type=Path, help="keep the generated graphs here")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
@@ -421,10 +444,22 @@ def main(argv: list[str] | None = None) -> int:
             additions = int((SIZES.get(size) or int(size)) - shipped) / GROWTH
             path.write_text(generate(int(additions)), encoding="utf-8")
         entry: dict = {}
-        tasks = ("load-ours", "load-kg", "load-rdflib", "load-oxigraph", "validate", "export")
-        for task in tasks:
+        # ours and its baseline, interleaved, median of a few runs: the machine's state drifts
+        log(f"[{size}] load-ours and load-oxigraph, {args.load_runs} runs each, interleaved")
+        runs: dict[str, list[dict]] = {"load-ours": [], "load-oxigraph": []}
+        for _ in range(args.load_runs):
+            for task in runs:
+                runs[task].append(measure(task, path))
+        for task, measured in runs.items():
+            entry[task] = median_run(measured)
+        for task in ("load-kg", "load-rdflib"):
             log(f"[{size}] {task}")
             entry[task] = measure(task, path)
+        validate_runs = args.validate_runs if (SIZES.get(size) or int(size)) < 500_000 else 1
+        log(f"[{size}] validate, {validate_runs} run(s)")
+        entry["validate"] = median_run([measure("validate", path) for _ in range(validate_runs)])
+        log(f"[{size}] export")
+        entry["export"] = measure("export", path)
         limit = args.rdflib_limit
         log(f"[{size}] queries ({args.repeat} runs each, rdflib once, limit {limit:g} s)")
         entry["queries"] = measure("queries", path, str(args.repeat), str(args.rdflib_limit))
