@@ -19,6 +19,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
@@ -92,8 +93,9 @@ def describe_derived_graph() -> Graph:
     return meta
 
 
-def derive(ontology: Graph, data: Graph, graph_names: Iterable[URIRef]) -> Graph:
-    """The derived triples for ``data`` (the union of the data graphs) as a new Graph."""
+def derive(ontology: Graph, data: Any, graph_names: Iterable[URIRef]) -> Graph:
+    """The derived triples for ``data`` (the data graphs: anything with rdflib's
+    ``subject_objects``) as a new Graph."""
     derived = Graph(identifier=DERIVED_GRAPH)
     for prop, (twin, latest) in comparable_properties(ontology).items():
         for subject, value in data.subject_objects(prop):

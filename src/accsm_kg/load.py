@@ -387,21 +387,33 @@ def _merge(target: Dataset, source: Dataset, path: Path) -> None:
         merged += graph
 
 
+class _DataGraphs:
+    """What derive reads of the data graphs (all but the ontology), read in place: a copied
+    union of a big dataset is millions of objects for the garbage collector to find later."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    def subject_objects(self, predicate: URIRef) -> Iterator[tuple[Any, Any]]:
+        for subject, _, value, graph in self.dataset.quads((None, predicate, None, None)):
+            name = getattr(graph, "identifier", graph)  # rdflib gives a name or a Graph
+            if name is not None and name != ONTOLOGY_GRAPH:
+                yield subject, value
+
+
 def add_derived(dataset: Dataset) -> None:
     """Add the derived graph (comparable dates, graph index) computed from the data.
 
     ``dataset`` must not hold a derived graph yet (see :func:`extend_knowledge_graph`).
     """
     ontology = dataset.graph(ONTOLOGY_GRAPH)
-    data = Graph()
-    names = []
-    for graph in dataset.graphs():
-        if graph.identifier == ONTOLOGY_GRAPH or len(graph) == 0:
-            continue
-        names.append(graph.identifier)
-        data += graph
+    names = [
+        graph.identifier
+        for graph in dataset.graphs()
+        if graph.identifier != ONTOLOGY_GRAPH and len(graph) > 0
+    ]
     derived = dataset.graph(DERIVED_GRAPH)
-    derived += derive(ontology, data, names)
+    derived += derive(ontology, _DataGraphs(dataset), names)
     meta = dataset.graph(META_GRAPH)
     meta += describe_derived_graph()
 

@@ -148,11 +148,11 @@ def _collector_skips_what_exists() -> Iterator[None]:
 
     Each full collection walks every tracked object, and the loaded graph is millions of them
     that outlive the validation: at 300k triples the collector took a tenth of the time, and
-    its share grows with the graph. Garbage is collected first (frozen garbage would stay in
-    memory), then the objects that exist are set aside (gc.freeze) and given back afterwards;
-    what pySHACL allocates is collected as usual.
+    its share grows with the graph. The objects that exist now are set aside (gc.freeze) and
+    given back afterwards; what pySHACL allocates is collected as usual. No collection runs
+    first: at a million triples one takes 9 s and frees little since loading stopped making
+    copies of whole graphs (45 MiB, measured after load_knowledge_graph).
     """
-    gc.collect()
     gc.freeze()
     try:
         yield
