@@ -416,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--build-runs", type=int, default=3)
     parser.add_argument(
-        "--load-runs", type=int, default=3, help="runs of our load and of its baseline (median)"
+        "--load-runs", type=int, default=5, help="runs of our load and of its baseline (median)"
     )
     parser.add_argument(
         "--validate-runs",
