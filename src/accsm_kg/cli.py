@@ -149,7 +149,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         _progress("loading …")
         kg = load_knowledge_graph(args.files, root=args.assets)
-    _progress(f"validating {len(kg.dataset):,} triples (about 2½ minutes a million) …")
+    _progress(f"validating {len(kg.dataset):,} triples (about 2 minutes a million) …")
     started = time.monotonic()
     with _every(15.0, lambda: _progress(f"… {time.monotonic() - started:.0f} s")):
         report = validate(kg)
