@@ -91,6 +91,21 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None)
     raise QueryError(f"unsupported term in a result: {term!r}")
 
 
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as the equal Oxigraph term (the inverse of :func:`to_rdflib`)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"no Oxigraph term for {term!r}")
+
+
 class OxigraphEngine:
     """pyoxigraph's in-memory store, loaded once from the knowledge graph's quads."""
 

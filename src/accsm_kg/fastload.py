@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
 
 from accsm_kg.derive import DERIVED_GRAPH, bounds_of, describe_derived_graph
+from accsm_kg.engine import to_oxigraph
 from accsm_kg.load import (
     LoadError,
     _required_files,
@@ -86,7 +86,7 @@ def _derive(store: ox.Store) -> None:
     ontology = ox.NamedNode(str(ONTOLOGY_GRAPH))
     meta = ox.NamedNode(str(META_GRAPH))
     for s, p, o in describe_derived_graph():
-        store.add(ox.Quad(_ox(s), _ox(p), _ox(o), meta))
+        store.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), meta))
     reserved = {ontology, derived}
     added = []
     append = added.append
@@ -106,17 +106,6 @@ def _derive(store: ox.Store) -> None:
         if name not in reserved:
             append(ox.Quad(name, _RDF_TYPE, sd_named_graph, derived))
     store.bulk_extend(added)  # not one transaction: the store is not shared yet
-
-
-def _ox(term: object) -> ox.NamedNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
 
 
 def load_store(

@@ -10,8 +10,9 @@ Oxigraph copy of the same triples, with the same pre-bound values (SEP-0007 subs
 pySHACL still writes the report; only who evaluates the queries changes.
 
 The copy must hold exactly the terms of the rdflib graph, else an answer could differ:
-Oxigraph stores numbers, booleans and dates in canonical form ("05" becomes "5"). When any
-literal of the graph is not in that form, the copy is not used and every query goes to rdflib.
+Oxigraph stores typed literals in canonical form (``"1.50"^^xsd:decimal`` becomes ``"1.5"``,
+where rdflib keeps what was written). When any literal of the graph would change, the copy is
+not used and every query goes to rdflib.
 A query Oxigraph refuses (a pre-bound variable not projected, syntax rdflib alone accepts)
 also goes to rdflib.
 """
@@ -23,14 +24,14 @@ from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef, Variable
+from rdflib import Dataset, Literal, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
-from accsm_kg.engine import to_rdflib
+from accsm_kg.engine import to_oxigraph, to_rdflib
 from accsm_kg.load import UnionView
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -175,21 +176,6 @@ class OxigraphQueryGraph(PreparedQueryGraph):
                     value = back.get(term)
                     row[Variable(name)] = value if value is not None else to_rdflib(term)
             yield row
-
-
-def to_oxigraph(term: Node) -> Any:
-    """An rdflib term as the equal Oxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"no Oxigraph term for {term!r}")
 
 
 def _stored_unchanged(to_ox: Mapping[Node, Any]) -> bool:
