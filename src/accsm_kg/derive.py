@@ -19,10 +19,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+from rdflib.term import Node
 
 from accsm_kg.namespaces import ACCSM, AGENT, SD, G
 
@@ -93,9 +94,14 @@ def describe_derived_graph() -> Graph:
     return meta
 
 
-def derive(ontology: Graph, data: Any, graph_names: Iterable[URIRef]) -> Graph:
-    """The derived triples for ``data`` (the data graphs: anything with rdflib's
-    ``subject_objects``) as a new Graph."""
+class SubjectObjects(Protocol):
+    """What derive reads of the data: a Graph, or a lighter view of a dataset's data graphs."""
+
+    def subject_objects(self, predicate: URIRef) -> Iterable[tuple[Node, Node]]: ...
+
+
+def derive(ontology: Graph, data: SubjectObjects, graph_names: Iterable[URIRef]) -> Graph:
+    """The derived triples for ``data`` (the data graphs) as a new Graph."""
     derived = Graph(identifier=DERIVED_GRAPH)
     for prop, (twin, latest) in comparable_properties(ontology).items():
         for subject, value in data.subject_objects(prop):
