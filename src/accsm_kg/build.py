@@ -376,6 +376,7 @@ def build(
     progress("validating …" + (" (in the background)" if parallel else ""))
     validation = background.start(lambda: validate(kg), background=parallel)
     try:
+        failure: Exception | None = None
         try:
             os.chmod(staging, 0o755)  # mkdtemp makes it private; a release is meant to be served
             written = _write_release(
@@ -387,15 +388,13 @@ def build(
                 site_writer=site_writer,
                 progress=progress,
             )
-        except Exception:
-            # A stage may trip over data the validation report explains: show that instead.
-            report = validation.result()
-            if not report.conforms:
-                return _finished(BuildResult(kg, report, compute_stats(kg), out), started)
-            raise
+        except Exception as exc:
+            failure = exc
         result = BuildResult(kg=kg, report=validation.result(), stats=compute_stats(kg), out=out)
-        if not result.ok:
+        if not result.ok:  # also when a stage failed: the report explains bad data better
             return _finished(result, started)
+        if failure is not None:
+            raise failure
         result.counts, result.queries_run = written.counts, written.queries_run
         result.site_written, result.notes = written.site_written, written.notes
         result.files = _listing(staging)
