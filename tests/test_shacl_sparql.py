@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyshacl
 import pytest
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from accsm_kg.load import KnowledgeGraph, extend_knowledge_graph, load_knowledge_graph
 from accsm_kg.shacl_sparql import OxigraphQueryGraph
 from accsm_kg.validate import validate
+from conftest import plain_pyshacl
 
 SHAPE_FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 INVALID = sorted(SHAPE_FIXTURES.glob("*/invalid.trig"))
@@ -31,17 +31,7 @@ def shipped() -> KnowledgeGraph:
 
 
 def test_shipped_graph_report_is_plain_pyshacls(shipped: KnowledgeGraph) -> None:
-    ontology = Graph()
-    ontology += shipped.ontology_graph()
-    plain_conforms, plain, _ = pyshacl.validate(
-        shipped.data_graph(),
-        shacl_graph=shipped.shapes,
-        ont_graph=ontology,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        do_owl_imports=False,
-    )
+    plain_conforms, plain = plain_pyshacl(shipped)
     report = validate(shipped)
     assert report.sparql_engine == "oxigraph"
     assert plain_conforms and report.conforms

@@ -1,7 +1,6 @@
 import json
 from pathlib import Path
 
-import pyshacl
 import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
@@ -17,7 +16,7 @@ from accsm_kg.validate import (
     format_report,
     validate,
 )
-from conftest import EXTRA, MINI
+from conftest import EXTRA, MINI, plain_pyshacl
 
 
 def report_with(*extra: str) -> Report:
@@ -257,17 +256,7 @@ def test_each_sparql_text_is_parsed_once_by_rdflib() -> None:
 def test_results_are_those_of_plain_pyshacl(extra: str) -> None:
     """Reusing parsed queries and validating in place change nothing in the results."""
     kg = load_knowledge_graph([EXTRA / extra], root=MINI)
-    ontology = Graph()
-    ontology += kg.ontology_graph()
-    _, plain, _ = pyshacl.validate(
-        kg.data_graph(),
-        shacl_graph=kg.shapes,
-        ont_graph=ontology,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        do_owl_imports=False,
-    )
+    _, plain = plain_pyshacl(kg)
     expected = {
         (
             plain.value(r, SH.focusNode),
