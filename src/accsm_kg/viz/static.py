@@ -150,6 +150,13 @@ def _loop(x: float, y0: float, y1: float, outward: float) -> MplPath:
     )
 
 
+def _boxed_label(ax, text: str, size: float, color: str, ha: str) -> Text:
+    """A column item's label (or its second line), placed later once every label is measured."""
+    return ax.text(
+        0, 0, text, fontsize=size, ha=ha, va="center", color=color, zorder=4, bbox=LABEL_BOX
+    )
+
+
 def draw_layered(
     columns: list[Column],
     links: list[Link],
@@ -171,31 +178,11 @@ def draw_layered(
         for column in columns:
             ha = "left" if column.side == "right" else "right"
             for item in column.items:
-                main = ax.text(
-                    0,
-                    0,
-                    item.label,
-                    fontsize=LABEL_SIZE,
-                    ha=ha,
-                    va="center",
-                    color="#111111",
-                    zorder=4,
-                    bbox=LABEL_BOX,
-                )
+                main = _boxed_label(ax, item.label, LABEL_SIZE, "#111111", ha)
                 item.texts = [main]
                 width, height = _extent(main, renderer)
                 if item.sub:
-                    sub = ax.text(
-                        0,
-                        0,
-                        item.sub,
-                        fontsize=SUB_SIZE,
-                        ha=ha,
-                        va="center",
-                        color="#666666",
-                        zorder=4,
-                        bbox=LABEL_BOX,
-                    )
+                    sub = _boxed_label(ax, item.sub, SUB_SIZE, "#666666", ha)
                     item.texts.append(sub)
                     sub_width, sub_height = _extent(sub, renderer)
                     width, height = max(width, sub_width), height + sub_height
